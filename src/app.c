@@ -1,0 +1,185 @@
+/*
+ * app.c - creating and opening an instance (a data directory).
+ *
+ * An instance is a directory holding ruche.db (SQLite), files/ (uploads,
+ * stored by content hash) and ruche.conf (a few "key = value" lines:
+ * base_url).  The site secret that keys CSRF tokens lives in the database,
+ * so every node of a cluster shares it.
+ */
+#include "app.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "db/db.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define APP_DEFAULT_BASE_URL "http://127.0.0.1:8080"
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    if (!p)
+        BUG("out of memory");
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+bool app_instance_exists(const char *dir)
+{
+    char *db = path_join(dir, APP_DB_FILE);
+    bool exists = access(db, F_OK) == 0;
+
+    free(db);
+    return exists;
+}
+
+static int write_config(const char *dir)
+{
+    char *path = path_join(dir, APP_CONFIG_FILE);
+    FILE *f = fopen(path, "wx");
+
+    free(path);
+    if (!f)
+        return ERR_IO;
+    fprintf(f, "# Ruche instance settings (bootstrap only; site settings live in the database).\n"
+               "# Address people use to reach this site, for links printed by the CLI.\n"
+               "base_url = %s\n",
+            APP_DEFAULT_BASE_URL);
+    return fclose(f) == 0 ? 0 : ERR_IO;
+}
+
+/* Store a new random site secret, hex-encoded, in the setting table. */
+static int secret_create(struct db *db)
+{
+    unsigned char secret[APP_SECRET_LEN];
+    char hex[APP_SECRET_LEN * 2 + 1];
+
+    randombytes_buf(secret, sizeof(secret));
+    sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
+    sodium_memzero(secret, sizeof(secret));
+    return db_exec(db, "INSERT INTO setting(name, value) VALUES ('site_secret', ?)",
+                   DB_TEXT(hex));
+}
+
+int app_instance_create(const char *dir)
+{
+    char *files = path_join(dir, APP_FILES_DIR);
+    char *db_path = path_join(dir, APP_DB_FILE);
+    struct db *db = NULL;
+    int rc = ERR_EXISTS;
+
+    if (app_instance_exists(dir))
+        goto out;
+    rc = ERR_IO;
+    if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || (mkdir(files, 0700) < 0 && errno != EEXIST))
+        goto out;
+    if ((rc = write_config(dir)) < 0)
+        goto out;
+    if ((rc = db_open(db_path, &db)) < 0)
+        goto out;
+    if ((rc = db_migrate(db)) == 0)
+        rc = secret_create(db);
+    db_close(db);
+out:
+    free(files);
+    free(db_path);
+    return rc;
+}
+
+/* Read "key = value" lines of ruche.conf into app; a missing file keeps defaults. */
+static void read_config(struct app *app, const char *dir)
+{
+    char *path = path_join(dir, APP_CONFIG_FILE);
+    FILE *f = fopen(path, "r");
+    char line[1024];
+
+    free(path);
+    if (!f)
+        return;
+    while (fgets(line, sizeof(line), f)) {
+        char *eq = strchr(line, '=');
+        char *key = line, *value;
+        size_t n;
+
+        if (line[0] == '#' || !eq)
+            continue;
+        *eq = '\0';
+        value = eq + 1;
+        while (*value == ' ')
+            value++;
+        n = strcspn(value, "\r\n");
+        while (n && value[n - 1] == ' ')
+            n--;
+        value[n] = '\0';
+        n = strcspn(key, " \t");
+        key[n] = '\0';
+        if (strcmp(key, "base_url") == 0 && *value) {
+            free(app->base_url);
+            app->base_url = strdup(value);
+            /* Cookies get Secure when the site is reached over TLS. */
+            app->cookie_secure = strncmp(value, "https://", 8) == 0;
+        }
+    }
+    fclose(f);
+}
+
+static int secret_load(struct app *app, struct db *db)
+{
+    struct arena a;
+    char *hex = NULL;
+    size_t len = 0;
+    int rc;
+
+    arena_init(&a);
+    rc = db_get_text(db, &a, &hex, "SELECT value FROM setting WHERE name = 'site_secret'");
+    if (rc == 0 && (!hex || sodium_hex2bin(app->secret, sizeof(app->secret), hex, strlen(hex),
+                                           NULL, &len, NULL) != 0 ||
+                    len != sizeof(app->secret)))
+        rc = ERR_DB;
+    arena_clear(&a);
+    return rc;
+}
+
+int app_open(struct app *app, const char *dir, unsigned pool_size)
+{
+    struct db *db;
+    int rc;
+
+    memset(app, 0, sizeof(*app));
+    if (sodium_init() < 0)
+        return ERR_NOMEM;
+    app->data_dir = dir;
+    app->db_path = path_join(dir, APP_DB_FILE);
+    app->files_dir = path_join(dir, APP_FILES_DIR);
+    app->base_url = strdup(APP_DEFAULT_BASE_URL);
+    read_config(app, dir);
+    if ((rc = db_pool_open(app->db_path, pool_size, &app->pool)) < 0) {
+        app_close(app);
+        return rc;
+    }
+    db = db_pool_acquire(app->pool);
+    rc = db_migrate(db);
+    if (rc == 0)
+        rc = secret_load(app, db);
+    db_pool_release(app->pool, db);
+    if (rc < 0) {
+        log_error("app", "cannot open instance", "dir", dir, "error", err_name(rc), NULL);
+        app_close(app);
+    }
+    return rc;
+}
+
+void app_close(struct app *app)
+{
+    if (app->pool)
+        db_pool_close(app->pool);
+    free(app->db_path);
+    free(app->files_dir);
+    free(app->base_url);
+    sodium_memzero(app->secret, sizeof(app->secret));
+    memset(app, 0, sizeof(*app));
+}

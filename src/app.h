@@ -1,0 +1,40 @@
+/*
+ * app.h - the long-lived state of one Ruche instance.
+ *
+ * One struct app exists per process: the data directory, the database
+ * pool, the site secret and settings read at start-up.  Request handlers
+ * reach it through r->app and never modify it.
+ */
+#ifndef RUCHE_APP_H
+#define RUCHE_APP_H
+
+#include "core/core.h"
+
+struct db_pool;
+
+#define APP_SECRET_LEN 32
+
+struct app {
+    const char *data_dir;
+    char *db_path;                     /* DATA/ruche.db */
+    char *files_dir;                   /* DATA/files */
+    char *base_url;                    /* for links printed by the CLI, e.g. http://127.0.0.1:8080 */
+    struct db_pool *pool;
+    unsigned char secret[APP_SECRET_LEN]; /* site key for CSRF tokens; in the setting table */
+    bool cookie_secure;                /* add Secure to cookies (behind TLS) */
+};
+
+/* Paths of an instance in dir. */
+#define APP_DB_FILE "ruche.db"
+#define APP_FILES_DIR "files"
+#define APP_CONFIG_FILE "ruche.conf"
+
+/* True when dir already holds an instance. */
+bool app_instance_exists(const char *dir);
+/* Create a new instance in dir: folders, config, database with migrations, site secret. */
+int app_instance_create(const char *dir);
+/* Open an existing instance: apply pending migrations, open a pool of pool_size connections. */
+int app_open(struct app *app, const char *dir, unsigned pool_size);
+void app_close(struct app *app);
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * demo_cli.c - `ruche demo --data DIR`: fill an instance with Alvéole.
+ *
+ * The command runs in parts, each a demo_<object>_create(run) function that
+ * reads the static tables of demo_data.c and writes through the owning
+ * module's API (auth_account_create for people), never through SQL of its
+ * own.  All parts run in one transaction: the demo is there entirely or not
+ * at all.  A part leaves what later parts need in struct demo_run (the
+ * account id of each person, for authors and members); communities, posts
+ * and events will follow the members the same way.
+ *
+ * Surprising: each account hashes its password with argon2id (about 0.1 s),
+ * so creating the members takes a few seconds; progress goes to stderr.
+ * Passwords are random, printed once on stdout and written to
+ * DIR/demo-credentials.txt (mode 0600, created exclusively).  The command
+ * refuses to run twice: it stops when any demo address already exists.
+ *
+ * State: none beyond one run, which owns its arena and borrows one
+ * connection from the instance's pool.
+ */
+#include "../core/core.h"
+#include "../core/arena.h"
+#include "../db/db.h"
+#include "../auth/auth.h"
+#include "../app.h"
+#include "demo.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEMO_PASSWORD_LEN 16
+/* Letters and digits that cannot be misread: no 0/O/o, 1/l/I/i. */
+#define DEMO_PASSWORD_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
+#define DEMO_PASSWORD_TRIES 100
+#define DEMO_DAY_MS (24LL * 3600 * 1000)
+
+/* One run of the command: what each part needs and what it leaves for the next. */
+struct demo_run {
+    struct arena a;          /* every allocation of the run */
+    const char *dir;         /* the instance's data directory */
+    struct db *db;           /* borrowed from the instance's pool */
+    int64_t now_ms;          /* one clock for the whole run */
+    bool is_tty;             /* stderr is a terminal: progress is updated in place */
+    const char *admin_email; /* the address the tester signs in with */
+    int64_t *person_ids;     /* demo_people[i]'s account id, from demo_members_create */
+    char admin_password[DEMO_PASSWORD_LEN + 1];
+    char members_password[DEMO_PASSWORD_LEN + 1];
+};
+
+/* ---- arguments ---------------------------------------------------------- */
+
+static void demo_usage(FILE *out)
+{
+    fprintf(out,
+            "usage : ruche demo --data DOSSIER\n"
+            "\n"
+            "Remplit une instance existante avec une organisation fictive, %s,\n"
+            "pour découvrir Ruche sur un réseau vivant : des membres de tous les\n"
+            "services et sites, des animateurs, des invités externes. Les identifiants\n"
+            "sont affichés et enregistrés dans DOSSIER/%s.\n"
+            "La commande ne s'exécute qu'une fois par instance.\n"
+            "\n"
+            "  -d, --data DOSSIER   dossier de l'instance (par défaut : $RUCHE_DATA)\n"
+            "  -h, --help           afficher cette aide\n",
+            DEMO_ORG_SHORT, DEMO_CREDENTIALS_FILE);
+}
+
+/*
+ * Read the options into *dir.  Returns 0 to go on, 1 when help was printed
+ * (the command then succeeds), 2 on a usage error (already reported).
+ */
+static int demo_args_parse(int argc, char **argv, const char **dir)
+{
+    static const struct option options[] = {
+        {"data", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    *dir = NULL;
+    opterr = 0; /* our own messages, in French */
+    optind = 0; /* glibc: restart scanning, even after an earlier getopt */
+    while ((c = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            *dir = optarg;
+            break;
+        case 'h':
+            demo_usage(stdout);
+            return 1;
+        default:
+            fprintf(stderr,
+                    "ruche demo : option invalide ou incomplète « %s »\n"
+                    "Essayez « ruche demo --help ».\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr,
+                "ruche demo : argument inattendu « %s »\n"
+                "Essayez « ruche demo --help ».\n",
+                argv[optind]);
+        return 2;
+    }
+    if (!*dir || !**dir)
+        *dir = getenv("RUCHE_DATA");
+    if (!*dir || !**dir) {
+        fputs("ruche demo : indiquez le dossier de l'instance avec --data DOSSIER"
+              " (ou RUCHE_DATA)\n",
+              stderr);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---- passwords and progress ------------------------------------------ */
+
+/*
+ * A random password of DEMO_PASSWORD_LEN unambiguous characters that the
+ * password policy accepts.  ERR_INVALID if the policy refuses every try.
+ */
+static int demo_password_new(char out[DEMO_PASSWORD_LEN + 1])
+{
+    static const char alphabet[] = DEMO_PASSWORD_ALPHABET;
+
+    for (int attempt = 0; attempt < DEMO_PASSWORD_TRIES; attempt++) {
+        for (size_t i = 0; i < DEMO_PASSWORD_LEN; i++)
+            out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+        out[DEMO_PASSWORD_LEN] = '\0';
+        if (!auth_password_problem(out))
+            return 0;
+    }
+    return ERR_INVALID;
+}
+
+/* "Création des membres : 12/48": in place on a terminal, else only the last line. */
+static void demo_progress(const struct demo_run *run, const char *what, size_t done, size_t total)
+{
+    if (run->is_tty)
+        fprintf(stderr, "\r%s : %zu/%zu", what, done, total);
+    if (done < total)
+        return;
+    if (run->is_tty)
+        fputc('\n', stderr);
+    else
+        fprintf(stderr, "%s : %zu/%zu\n", what, done, total);
+}
+
+/* End an unfinished progress line before an error message. */
+static void demo_progress_abort(const struct demo_run *run)
+{
+    if (run->is_tty)
+        fputc('\n', stderr);
+}
+
+/* ---- members ----------------------------------------------------------- */
+
+/* 1 when the demo ran already (one of its addresses exists), 0 if not, or an error. */
+static int demo_members_exist(struct demo_run *run)
+{
+    for (size_t i = 0; i < demo_people_len; i++) {
+        struct account found;
+        int rc = auth_account_by_email(run->db, &run->a,
+                                       demo_person_email(&run->a, &demo_people[i]), &found);
+        if (rc == 0)
+            return 1;
+        if (rc != ERR_NOTFOUND)
+            return rc;
+    }
+    return 0;
+}
+
+/* The account of person i, dated since_days before the run (a minute apart within a day). */
+static struct account_new demo_member_account(struct demo_run *run, size_t i)
+{
+    const struct demo_person *p = &demo_people[i];
+    struct account_new n = {
+        .name = demo_person_name(&run->a, p),
+        .email = demo_person_email(&run->a, p),
+        .role = p->role,
+        .job = p->job,
+        .department = p->department,
+        .site = p->site,
+        .created_ms = run->now_ms - p->since_days * DEMO_DAY_MS - (int64_t)i * 60 * 1000,
+    };
+
+    if (p->is_invited)
+        n.password = NULL;
+    else if (p->role == ROLE_ADMIN)
+        n.password = run->admin_password;
+    else
+        n.password = run->members_password;
+    return n;
+}
+
+/* Create every person's account; fills run->person_ids.  Inside the run's transaction. */
+static int demo_members_create(struct demo_run *run)
+{
+    run->person_ids = arena_array(&run->a, demo_people_len, sizeof(*run->person_ids));
+    for (size_t i = 0; i < demo_people_len; i++) {
+        struct account_new n = demo_member_account(run, i);
+        int rc = auth_account_create(run->db, &n, &run->person_ids[i]);
+        if (rc < 0) {
+            demo_progress_abort(run);
+            fprintf(stderr, "ruche demo : impossible de créer le compte %s (%s)\n", n.email,
+                    err_name(rc));
+            return rc;
+        }
+        demo_progress(run, "Création des membres", i + 1, demo_people_len);
+    }
+    return 0;
+}
+
+/* ---- credentials ------------------------------------------------------- */
+
+/* Create DIR/demo-credentials.txt (0600, must not exist); its descriptor or -1, reported. */
+static int demo_credentials_open(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+    if (fd < 0 && errno == EEXIST)
+        fprintf(stderr, "ruche demo : %s existe déjà ; supprimez-le pour relancer\n", path);
+    else if (fd < 0)
+        fprintf(stderr, "ruche demo : impossible de créer %s : %s\n", path, strerror(errno));
+    return fd;
+}
+
+/* Write the sign-in details to fd and close it.  ERR_IO, reported. */
+static int demo_credentials_write(const struct demo_run *run, int fd, const char *path)
+{
+    bool ok = dprintf(fd, "email=%s\npassword=%s\nmembers_password=%s\n", run->admin_email,
+                      run->admin_password, run->members_password) > 0;
+
+    if (close(fd) < 0)
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "ruche demo : impossible d'écrire %s : %s\n", path, strerror(errno));
+        return ERR_IO;
+    }
+    return 0;
+}
+
+/* The sign-in details on stdout; base_url may end with a slash. */
+static void demo_report_print(const struct demo_run *run, const char *base_url,
+                              const char *credentials_path)
+{
+    size_t url_len = strlen(base_url);
+    size_t invited = 0;
+
+    while (url_len > 0 && base_url[url_len - 1] == '/')
+        url_len--;
+    for (size_t i = 0; i < demo_people_len; i++)
+        invited += demo_people[i].is_invited;
+    printf("Organisation de démonstration créée : %s (%zu membres).\n", DEMO_ORG_NAME,
+           demo_people_len);
+    printf("Connectez-vous sur %.*s/login\n", (int)url_len, base_url);
+    printf("  E-mail : %s\n", run->admin_email);
+    printf("  Mot de passe : %s\n", run->admin_password);
+    printf("Mot de passe des autres membres : %s\n", run->members_password);
+    printf("(%zu membres invités n'ont pas encore activé leur compte.)\n", invited);
+    if (credentials_path)
+        printf("Ces identifiants sont enregistrés dans %s.\n", credentials_path);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+/* Every part, in one transaction: all of the demo or nothing. */
+static int demo_parts_create(struct demo_run *run)
+{
+    int rc;
+
+    if ((rc = db_tx_begin(run->db)) < 0)
+        return rc;
+    if ((rc = demo_members_create(run)) < 0) {
+        db_tx_rollback(run->db);
+        return rc;
+    }
+    return db_tx_commit(run->db);
+}
+
+/* Everything after the instance is open.  Returns the exit code. */
+static int demo_run_all(struct demo_run *run, const char *base_url)
+{
+    const char *path = arena_printf(&run->a, "%s/%s", run->dir, DEMO_CREDENTIALS_FILE);
+    int fd, rc;
+
+    if ((rc = demo_members_exist(run)) != 0) {
+        if (rc > 0)
+            fprintf(stderr,
+                    "ruche demo : l'organisation de démonstration existe déjà dans %s"
+                    " (voir %s)\n",
+                    run->dir, path);
+        else
+            fprintf(stderr, "ruche demo : lecture des comptes impossible (%s)\n", err_name(rc));
+        return 1;
+    }
+    if (demo_password_new(run->admin_password) < 0 ||
+        demo_password_new(run->members_password) < 0) {
+        fputs("ruche demo : aucun mot de passe aléatoire n'est accepté par la politique"
+              " de mots de passe\n",
+              stderr);
+        return 1;
+    }
+    if ((fd = demo_credentials_open(path)) < 0)
+        return 1;
+    if ((rc = demo_parts_create(run)) < 0) {
+        fprintf(stderr, "ruche demo : rien n'a été créé (%s)\n", err_name(rc));
+        close(fd);
+        unlink(path);
+        return 1;
+    }
+    rc = demo_credentials_write(run, fd, path);
+    demo_report_print(run, base_url, rc < 0 ? NULL : path);
+    return rc < 0 ? 1 : 0;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    struct app app = {0};
+    struct demo_run run = {0};
+    const char *dir;
+    int rc;
+
+    if ((rc = demo_args_parse(argc, argv, &dir)) != 0)
+        return rc == 1 ? 0 : rc;
+    if (!app_instance_exists(dir)) {
+        fprintf(stderr,
+                "ruche demo : aucune instance dans %s"
+                " (lancez d'abord « ruche init --data %s »)\n",
+                dir, dir);
+        return 1;
+    }
+    if (sodium_init() < 0) {
+        fputs("ruche demo : libsodium ne s'initialise pas\n", stderr);
+        return 1;
+    }
+    if (app_open(&app, dir, 1) < 0) {
+        fprintf(stderr, "ruche demo : impossible d'ouvrir l'instance dans %s\n", dir);
+        return 1;
+    }
+    arena_init(&run.a);
+    run.dir = dir;
+    run.now_ms = time_now_ms();
+    run.is_tty = isatty(STDERR_FILENO);
+    run.admin_email = demo_person_email(&run.a, demo_person_admin());
+    run.db = db_pool_acquire(app.pool);
+    rc = demo_run_all(&run, app.base_url ? app.base_url : "");
+    db_pool_release(app.pool, run.db);
+    arena_clear(&run.a);
+    sodium_memzero(run.admin_password, sizeof(run.admin_password));
+    sodium_memzero(run.members_password, sizeof(run.members_password));
+    app_close(&app);
+    return rc;
+}

@@ -1,0 +1,82 @@
+/*
+ * home_web.c - the home page a member lands on after signing in.
+ *
+ * It greets the member, shows how many colleagues are on the network and
+ * who arrived last, so a newcomer sees people rather than an empty page.
+ * Later features (feed, birthdays, communities) add their blocks here.
+ */
+#include "home.h"
+#include "../db/db.h"
+#include "../people/people.h"
+#include "../web/i18n.h"
+#include "../web/layout.h"
+
+#define HOME_NEWCOMERS 6
+
+/* The first word of a display name, for a friendly greeting. */
+static const char *first_name(struct req *r, const char *name)
+{
+    size_t n = strcspn(name, " ");
+
+    return n ? arena_strndup(r->a, name, n) : name;
+}
+
+static int newcomers_block(struct req *r, struct html *h)
+{
+    struct stmt *st = db_query(r->db,
+                               "SELECT id, name, job, department, site"
+                               /*      0   1     2    3           4 */
+                               "  FROM account"
+                               " WHERE status = 'active' AND id <> ?"
+                               " ORDER BY created_ms DESC, id DESC LIMIT ? /*scan-ok*/",
+                               DB_I64(r->viewer.id), DB_INT(HOME_NEWCOMERS));
+
+    html_fmt(h, "<section class=\"card\"><h2>%s</h2><ul class=\"people\">",
+             _(r, "Nouveaux venus"));
+    while (db_row(st)) {
+        struct person_summary p = {
+            .id = db_i64(st, 0), .name = db_text(st, 1), .job = db_text(st, 2),
+            .department = db_text(st, 3), .site = db_text(st, 4),
+        };
+        people_card(r, h, &p);
+    }
+    html_fmt(h, "</ul><p><a");
+    html_href(h, "/people");
+    html_fmt(h, ">%s</a></p></section>", _(r, "Tout l'annuaire"));
+    return db_end(st);
+}
+
+static int network_block(struct req *r, struct html *h)
+{
+    int64_t members = 0, sites = 0;
+    int rc = db_get_i64(r->db, &members,
+                        "SELECT count(*) FROM account WHERE status = 'active' /*scan-ok*/");
+
+    if (rc == 0)
+        rc = db_get_i64(r->db, &sites,
+                        "SELECT count(DISTINCT site) FROM account"
+                        " WHERE status = 'active' AND site <> '' /*scan-ok*/");
+    if (rc < 0)
+        return rc;
+    html_fmt(h, "<section class=\"card stats\"><h2>%s</h2><p><strong>%lld</strong> %s",
+             _(r, "Votre réseau"), (long long)members, _(r, "membres actifs"));
+    if (sites > 1)
+        html_fmt(h, ", <strong>%lld</strong> %s", (long long)sites, _(r, "sites"));
+    html_fmt(h, "</p></section>");
+    return 0;
+}
+
+int home_page_show(struct req *r)
+{
+    struct html *h = page_begin(r, &(struct page){.title = _(r, "Accueil"), .nav = NAV_HOME});
+    int rc;
+
+    html_fmt(h, "<h1>%s, %s</h1><p class=\"lead\">%s</p>", _(r, "Bonjour"),
+             first_name(r, r->viewer.name),
+             _(r, "Bienvenue sur Ruche, le réseau de vos collègues."));
+    html_fmt(h, "<div class=\"grid\">");
+    if ((rc = network_block(r, h)) < 0 || (rc = newcomers_block(r, h)) < 0)
+        return http_reply_err(r, rc);
+    html_fmt(h, "</div>");
+    return page_end(r);
+}

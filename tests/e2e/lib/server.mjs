@@ -1,0 +1,209 @@
+/*
+ * server.mjs - start a real Ruche instance on a temporary directory for one test file.
+ *
+ * startServer() runs `ruche init`, creates the requested members with `ruche user add`
+ * (passwords on stdin), optionally fills the instance with `ruche demo`, picks a free
+ * loopback port, spawns `ruche serve` and polls GET /healthz until it answers 200.
+ * stop() sends SIGTERM, waits for the exit, and removes the directory.
+ *
+ * The binary is $RUCHE_BIN, or <repo>/build/ruche.  Only 127.0.0.1 is ever used.
+ * Every server started here is killed when the test process exits, even on a crash.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const RUCHE_BIN = process.env.RUCHE_BIN || path.join(REPO_ROOT, 'build', 'ruche');
+export const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/* Sanitizer builds are several times slower: scale waits, never assert on time. */
+const START_TIMEOUT_MS = Number(process.env.RUCHE_START_TIMEOUT_MS || 15000);
+const CLI_TIMEOUT_MS = Number(process.env.RUCHE_CLI_TIMEOUT_MS || 120000);
+
+const live = new Set(); /* child processes to kill if the test process dies first */
+process.on('exit', () => {
+    for (const child of live) {
+        try {
+            child.kill('SIGKILL');
+        } catch {
+            /* already gone */
+        }
+    }
+});
+
+/*
+ * Run the ruche CLI.  input (string) is written to stdin, then stdin is closed.
+ * Resolves {code, signal, stdout, stderr}; never rejects on a non-zero exit.
+ */
+export function ruche(args, { input = '', timeoutMs = CLI_TIMEOUT_MS } = {}) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(RUCHE_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            reject(new Error(`cannot run ${RUCHE_BIN}: ${err.message}`));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code, signal, stdout, stderr });
+        });
+        child.stdin.on('error', () => {}); /* the command may exit before reading stdin */
+        child.stdin.end(input);
+    });
+}
+
+/* Like ruche() but throws with the output when the exit code is not 0. */
+export async function rucheOk(args, opts) {
+    const res = await ruche(args, opts);
+    if (res.code !== 0) {
+        throw new Error(
+            `ruche ${args.join(' ')} exited ${res.code ?? res.signal}\n` +
+                `stdout: ${res.stdout}\nstderr: ${res.stderr}`,
+        );
+    }
+    return res;
+}
+
+/* A port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.unref();
+        srv.on('error', reject);
+        srv.listen(0, '127.0.0.1', () => {
+            const { port } = srv.address();
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/*
+ * Add a member: {email, name, password, role?, temporary?}.  Returns the CLI result
+ * (code, stdout, stderr); use rucheOk semantics by passing mustSucceed.
+ */
+export function addUser(dir, user, { mustSucceed = true } = {}) {
+    const args = ['user', 'add', '--data', dir, '--email', user.email, '--name', user.name];
+    if (user.role) args.push('--role', user.role);
+    if (user.temporary) args.push('--temporary');
+    const run = mustSucceed ? rucheOk : ruche;
+    return run(args, { input: `${user.password}\n` });
+}
+
+/*
+ * Start an instance.
+ *   users: [{email, name, password, role?, temporary?}]  created before serving
+ *   demo:  true to run `ruche demo` before serving (its stdout is returned as demoOutput)
+ * Returns {url, port, dir, proc, stop(), logs(), cli(args, opts), demoOutput}.
+ */
+export async function startServer({ users = [], demo = false } = {}) {
+    if (!fs.existsSync(RUCHE_BIN)) throw new Error(`no ruche binary at ${RUCHE_BIN}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-e2e-'));
+    const data = path.join(dir, 'data');
+    let demoOutput = null;
+    try {
+        await rucheOk(['init', '--data', data]);
+        for (const u of users) {
+            if (!u.password || u.password.length < 10) throw new Error('test passwords need 10+ chars');
+            await addUser(data, u);
+        }
+        if (demo) demoOutput = (await rucheOk(['demo', '--data', data])).stdout;
+    } catch (err) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw err;
+    }
+
+    let proc;
+    let port;
+    let logText = '';
+    let exited = null; /* {code, signal} once the process is gone */
+    let exitPromise;
+
+    async function spawnServe() {
+        port = await freePort();
+        logText = '';
+        exited = null;
+        proc = spawn(RUCHE_BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        live.add(proc);
+        proc.stdout.on('data', (d) => (logText += d));
+        proc.stderr.on('data', (d) => (logText += d));
+        exitPromise = new Promise((resolve) => {
+            proc.on('exit', (code, signal) => {
+                exited = { code, signal };
+                live.delete(proc);
+                resolve(exited);
+            });
+            proc.on('error', (err) => {
+                exited = { code: null, signal: null, error: err };
+                live.delete(proc);
+                resolve(exited);
+            });
+        });
+        const url = `http://127.0.0.1:${port}`;
+        const deadline = Date.now() + START_TIMEOUT_MS;
+        while (Date.now() < deadline) {
+            if (exited) break;
+            try {
+                const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+                await res.arrayBuffer();
+                if (res.status === 200) return url;
+            } catch {
+                /* not listening yet */
+            }
+            await sleep(100);
+        }
+        if (!exited) proc.kill('SIGKILL');
+        await exitPromise;
+        return null;
+    }
+
+    /* The port may be taken between freePort() and bind(): try a few ports. */
+    let url = null;
+    for (let attempt = 0; attempt < 3 && !url; attempt++) url = await spawnServe();
+    if (!url) {
+        const out = logText;
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw new Error(`ruche serve did not answer /healthz within ${START_TIMEOUT_MS} ms\n${out}`);
+    }
+
+    let stopped = null;
+    return {
+        url,
+        port,
+        dir: data,
+        get proc() {
+            return proc;
+        },
+        demoOutput,
+        logs: () => logText,
+        cli: (args, opts) => ruche(args, opts),
+        /* Signal the server, wait for it to exit, remove the directory.  Returns {code, signal}. */
+        stop(signal = 'SIGTERM') {
+            if (stopped) return stopped;
+            stopped = (async () => {
+                if (!exited) {
+                    proc.kill(signal);
+                    const timer = setTimeout(() => {
+                        if (!exited) proc.kill('SIGKILL');
+                    }, 20000);
+                    await exitPromise;
+                    clearTimeout(timer);
+                }
+                fs.rmSync(dir, { recursive: true, force: true });
+                return exited;
+            })();
+            return stopped;
+        },
+    };
+}
