@@ -133,6 +133,17 @@ export RUCHE_COOKIE=$COOKIE
 run_wrk home "$RUCHE_URL/" -s "$REPO/bench/cookie.lua"
 read -r RUCHE_HWM RUCHE_RSS < <(mem_of "$RUCHE_PID")
 
+# wrk does not count 3xx as errors: make sure the signed-in run really got the page each time.
+AVG_BYTES=$(awk '/requests in/ {
+        n = $1; v = $(NF-1); u = v; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v)
+        m = (u == "KB") ? 1024 : (u == "MB") ? 1048576 : (u == "GB") ? 1073741824 : 1
+        if (n > 0) printf "%d", v * m / n
+    }' "$TMP/wrk-home.txt")
+if [[ -z "$AVG_BYTES" || "$AVG_BYTES" -lt "$PAGE_BYTES" ]]; then
+    echo "bench: signed-in run averaged ${AVG_BYTES:-?} B per response for a $PAGE_BYTES B page (session lost?)" >&2
+    exit 1
+fi
+
 kill -TERM "$RUCHE_PID"
 RUCHE_EXIT=0
 wait "$RUCHE_PID" || RUCHE_EXIT=$?
@@ -196,6 +207,12 @@ CORES=$(nproc)
 DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "uncommitted")
 REL_BIN=${BIN#"$REPO"/}
+BUILD_TYPE=$(python3 -c 'import json, sys
+try:
+    o = json.load(open(sys.argv[1]))
+    print(next(x["value"] for x in o if x["name"] == "buildtype"))
+except Exception:
+    print("unknown")' "$(dirname "$BIN")/meson-info/intro-buildoptions.json" 2>/dev/null || echo unknown)
 WRK_CMD="wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency"
 
 note_bad() { [[ $1 == 0 ]] && echo "" || echo " ($1 non-2xx)"; }
@@ -208,7 +225,7 @@ Written by \`bench/run.sh\`; do not edit by hand, run it again.
 - Date: $DATE
 - Commit: $COMMIT
 - Machine: $CORES cores, $MODEL, $(awk '/^MemTotal:/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM
-- Binary: \`$REL_BIN\`
+- Binary: \`$REL_BIN\` (meson buildtype: $BUILD_TYPE)
 - wrk runs on the same machine as the server, so both share the $CORES cores: compare ratios,
   not absolute numbers.
 

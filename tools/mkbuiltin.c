@@ -89,6 +89,8 @@ int main(int argc, char **argv)
     }
     fprintf(out, "    {NULL, NULL, 0, NULL}\n};\n");
     fprintf(out, "const size_t builtin_count = %d;\n", count);
-    fclose(out);
-    return 0;
+    for (int i = 0; i < count; i++)
+        free(entries[i].data);
+    free(entries);
+    return fclose(out) == 0 ? 0 : 1;
 }

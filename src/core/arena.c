@@ -37,8 +37,11 @@ void arena_clear(struct arena *a)
 
 static struct arena_chunk *chunk_new(size_t size)
 {
-    struct arena_chunk *c = malloc(sizeof(*c) + size);
+    struct arena_chunk *c;
 
+    if (size > SIZE_MAX - sizeof(*c))
+        BUG("arena allocation overflow (%zu bytes)", size);
+    c = malloc(sizeof(*c) + size);
     if (!c)
         BUG("out of memory (arena chunk of %zu bytes)", size);
     c->next = NULL;
@@ -105,15 +108,20 @@ char *arena_strdup(struct arena *a, const char *s)
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
     va_list ap, ap2;
+    char small[256];
     int n;
     char *p;
 
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
     if (n < 0)
         BUG("arena_printf: bad format");
+    if ((size_t)n < sizeof(small)) {
+        va_end(ap2);
+        return arena_strndup(a, small, (size_t)n);
+    }
     p = arena_alloc(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);

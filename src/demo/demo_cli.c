@@ -23,6 +23,7 @@
 #include "../db/db.h"
 #include "../auth/auth.h"
 #include "../app.h"
+#include "../cli.h"
 #include "demo.h"
 
 #include <fcntl.h>
@@ -52,25 +53,27 @@ struct demo_run {
 
 /* ---- arguments ---------------------------------------------------------- */
 
+#define DEMO_USAGE "demo --data DIR"
+
 static void demo_usage(FILE *out)
 {
     fprintf(out,
-            "usage : ruche demo --data DOSSIER\n"
+            "Usage : ruche %s\n"
             "\n"
             "Remplit une instance existante avec une organisation fictive, %s,\n"
             "pour découvrir Ruche sur un réseau vivant : des membres de tous les\n"
             "services et sites, des animateurs, des invités externes. Les identifiants\n"
-            "sont affichés et enregistrés dans DOSSIER/%s.\n"
+            "sont affichés et enregistrés dans DIR/%s.\n"
             "La commande ne s'exécute qu'une fois par instance.\n"
             "\n"
-            "  -d, --data DOSSIER   dossier de l'instance (par défaut : $RUCHE_DATA)\n"
-            "  -h, --help           afficher cette aide\n",
-            DEMO_ORG_SHORT, DEMO_CREDENTIALS_FILE);
+            "  --data DIR   dossier de l'instance (par défaut : $RUCHE_DATA)\n"
+            "  -h, --help   afficher cette aide\n",
+            DEMO_USAGE, DEMO_ORG_SHORT, DEMO_CREDENTIALS_FILE);
 }
 
 /*
- * Read the options into *dir.  Returns 0 to go on, 1 when help was printed
- * (the command then succeeds), 2 on a usage error (already reported).
+ * Read the options into *dir.  Returns -1 to go on, else the exit code:
+ * 0 when help was printed, 2 on a usage error (already reported).
  */
 static int demo_args_parse(int argc, char **argv, const char **dir)
 {
@@ -79,43 +82,26 @@ static int demo_args_parse(int argc, char **argv, const char **dir)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char *data = NULL;
     int c;
 
-    *dir = NULL;
+    optind = 1;
     opterr = 0; /* our own messages, in French */
-    optind = 0; /* glibc: restart scanning, even after an earlier getopt */
-    while ((c = getopt_long(argc, argv, "d:h", options, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            *dir = optarg;
-            break;
-        case 'h':
+    while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+        if (c == 'h') {
             demo_usage(stdout);
-            return 1;
-        default:
-            fprintf(stderr,
-                    "ruche demo : option invalide ou incomplète « %s »\n"
-                    "Essayez « ruche demo --help ».\n",
-                    argv[optind - 1]);
-            return 2;
+            return 0;
         }
+        if (c != 'd')
+            return cli_usage_error("demo", DEMO_USAGE, "option inconnue ou incomplète");
+        data = optarg;
     }
-    if (optind < argc) {
-        fprintf(stderr,
-                "ruche demo : argument inattendu « %s »\n"
-                "Essayez « ruche demo --help ».\n",
-                argv[optind]);
-        return 2;
-    }
-    if (!*dir || !**dir)
-        *dir = getenv("RUCHE_DATA");
-    if (!*dir || !**dir) {
-        fputs("ruche demo : indiquez le dossier de l'instance avec --data DOSSIER"
-              " (ou RUCHE_DATA)\n",
-              stderr);
-        return 2;
-    }
-    return 0;
+    if (optind < argc)
+        return cli_usage_error("demo", DEMO_USAGE, "argument en trop");
+    *dir = cli_data_dir(data);
+    if (!*dir)
+        return cli_usage_error("demo", DEMO_USAGE, "--data DIR manque (ou RUCHE_DATA)");
+    return -1;
 }
 
 /* ---- passwords and progress ------------------------------------------ */
@@ -323,37 +309,26 @@ int cmd_demo(int argc, char **argv)
 {
     struct app app = {0};
     struct demo_run run = {0};
-    const char *dir;
+    const char *dir = NULL;
     int rc;
 
-    if ((rc = demo_args_parse(argc, argv, &dir)) != 0)
-        return rc == 1 ? 0 : rc;
-    if (!app_instance_exists(dir)) {
-        fprintf(stderr,
-                "ruche demo : aucune instance dans %s"
-                " (lancez d'abord « ruche init --data %s »)\n",
-                dir, dir);
-        return 1;
-    }
+    if ((rc = demo_args_parse(argc, argv, &dir)) >= 0)
+        return rc;
     if (sodium_init() < 0) {
         fputs("ruche demo : libsodium ne s'initialise pas\n", stderr);
         return 1;
     }
-    if (app_open(&app, dir, 1) < 0) {
-        fprintf(stderr, "ruche demo : impossible d'ouvrir l'instance dans %s\n", dir);
+    if (cli_open(&app, dir, &run.db) != 0)
         return 1;
-    }
     arena_init(&run.a);
     run.dir = dir;
     run.now_ms = time_now_ms();
     run.is_tty = isatty(STDERR_FILENO);
     run.admin_email = demo_person_email(&run.a, demo_person_admin());
-    run.db = db_pool_acquire(app.pool);
     rc = demo_run_all(&run, app.base_url ? app.base_url : "");
-    db_pool_release(app.pool, run.db);
     arena_clear(&run.a);
     sodium_memzero(run.admin_password, sizeof(run.admin_password));
     sodium_memzero(run.members_password, sizeof(run.members_password));
-    app_close(&app);
+    cli_close(&app, run.db);
     return rc;
 }

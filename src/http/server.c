@@ -478,6 +478,7 @@ int http_server_start(struct app *app, const struct http_options *opt, struct ht
     srv->app = app;
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_library_error, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads < 2 ? 2 : opt->threads),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
@@ -487,7 +488,6 @@ int http_server_start(struct app *app, const struct http_options *opt, struct ht
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)2048,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_library_error, NULL,
         MHD_OPTION_END);
     if (!srv->daemon) {
         free(srv);

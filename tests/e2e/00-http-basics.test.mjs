@@ -20,7 +20,7 @@ before(async () => {
 });
 
 after(async () => {
-    if (srv) await srv.stop();
+    if (srv) await srv.stopChecked();
 });
 
 function assertSecurityHeaders(res, what) {
@@ -111,6 +111,7 @@ test('a 30 MB POST /login body is refused with 413', async () => {
         },
         bodyChunk: Buffer.alloc(64 * 1024, 'a'),
         bodyLength: 30 * 1024 * 1024,
+        pauseMs: 500,
     });
     assert.equal(res.status, 413, `status ${res.status}, error ${res.error?.code ?? res.error}`);
 });

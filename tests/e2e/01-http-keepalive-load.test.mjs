@@ -21,7 +21,7 @@ before(async () => {
 });
 
 after(async () => {
-    if (srv) await srv.stop();
+    if (srv) await srv.stopChecked();
 });
 
 function get(agent, url, path) {

@@ -20,7 +20,7 @@ before(async () => {
 });
 
 after(async () => {
-    if (srv) await srv.stop();
+    if (srv) await srv.stopChecked();
 });
 
 /* Three ways to get CSRF wrong: absent, garbage, and a real token of another visitor. */

@@ -20,7 +20,7 @@ before(async () => {
 });
 
 after(async () => {
-    if (srv) await srv.stop();
+    if (srv) await srv.stopChecked();
 });
 
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
@@ -155,6 +155,7 @@ test('a JSON body over 1 MB answers 413', async () => {
         path: '/api/v1/session',
         headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) },
         body: big,
+        pauseMs: 500,
     });
     assert.equal(res.status, 413, `status ${res.status}, error ${res.error?.code ?? res.error}`);
 });

@@ -7,7 +7,7 @@
  * directly for what fetch cannot do: declared lengths that are never sent in full, huge
  * headers, and servers that answer then reset the connection.
  */
-import http from 'node:http';
+import net from 'node:net';
 import assert from 'node:assert/strict';
 
 /* Parse one Set-Cookie header into {name, value, attrs: {lowercased: value|true}}. */
@@ -176,77 +176,119 @@ export async function apiToken(base, email, password) {
 }
 
 /*
- * One request over node:http.  body: Buffer|string written at once; or bodyChunk + bodyLength
- * to stream bodyLength bytes of bodyChunk repeated, stopping as soon as the server answers.
- * Resolves {status, headers, body, error}: status is null when no response arrived; error is
- * the socket error, if any (a reset after the answer is normal for early rejections).
+ * One HTTP/1.1 request over a raw TCP socket (node:http drops an answer that arrives while
+ * it is still writing the body and the server closes: EPIPE).  body: Buffer|string written at
+ * once; or bodyChunk + bodyLength to stream bodyLength bytes of bodyChunk repeated (chunked
+ * when headers say transfer-encoding: chunked), stopping as soon as the server answers.
+ * Content-Length is added for a plain body unless given.  pauseMs: wait that long (or until an
+ * answer) between the headers and the body, for tests of refusals made on the headers.  Resolves {status, headers, body,
+ * error}: status is null when no answer arrived; error is the socket error, if any (a reset
+ * after the answer is normal for early rejections).
  */
-export function rawRequest(base, { method = 'GET', path = '/', headers = {}, body, bodyChunk, bodyLength, timeoutMs = 60000 }) {
+export function rawRequest(base, { method = 'GET', path = '/', headers = {}, body, bodyChunk, bodyLength, pauseMs = 0, timeoutMs = 60000 }) {
     const u = new URL(base);
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const chunked = String(lower['transfer-encoding'] || '').toLowerCase() === 'chunked';
+    const hdrs = { host: u.host, connection: 'close', ...lower };
+    if (body !== undefined && hdrs['content-length'] === undefined && !chunked) hdrs['content-length'] = String(Buffer.byteLength(body));
+    const head = `${method} ${path} HTTP/1.1\r\n` + Object.entries(hdrs).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n';
+
     return new Promise((resolve) => {
-        let done = false;
-        let status = null;
-        let resHeaders = {};
-        let chunks = [];
+        const received = [];
         let error = null;
+        let done = false;
+        let answered = false; /* status line seen: stop sending */
+        const sock = net.connect({ host: u.hostname, port: Number(u.port) });
         const finish = () => {
             if (done) return;
             done = true;
             clearTimeout(timer);
-            resolve({ status, headers: resHeaders, body: Buffer.concat(chunks).toString('utf8'), error });
+            sock.destroy();
+            resolve({ ...parseResponse(Buffer.concat(received)), error });
         };
-        const agent = new http.Agent({ keepAlive: false });
-        const req = http.request({
-            host: u.hostname,
-            port: u.port,
-            method,
-            path,
-            headers,
-            agent,
-            /* our own 64 KB headers are outgoing; allow large answers too */
-            maxHeaderSize: 256 * 1024,
-        });
         const timer = setTimeout(() => {
             error = error ?? new Error('timeout');
-            req.destroy();
             finish();
         }, timeoutMs);
-        req.on('response', (res) => {
-            status = res.statusCode;
-            resHeaders = res.headers;
-            res.on('data', (d) => chunks.push(d));
-            res.on('end', finish);
-            res.on('error', (e) => {
-                error = error ?? e;
-                finish();
-            });
-            res.on('close', finish);
+        sock.on('data', (d) => {
+            received.push(d);
+            answered = true;
+            const r = parseResponse(Buffer.concat(received));
+            if (r.complete) finish();
         });
-        req.on('error', (e) => {
+        sock.on('error', (e) => {
             error = error ?? e;
-            /* a response may still be parsed after a write error: give it a moment */
-            setTimeout(finish, 200);
+            setTimeout(finish, 100); /* let already received data be read */
         });
-        req.on('close', () => setTimeout(finish, 200));
-
-        if (bodyChunk !== undefined) {
-            let left = bodyLength;
-            const chunk = Buffer.isBuffer(bodyChunk) ? bodyChunk : Buffer.from(bodyChunk);
-            const pump = () => {
-                while (left > 0 && status === null && !done && !req.destroyed) {
-                    const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-                    left -= piece.length;
-                    if (!req.write(piece)) {
-                        req.once('drain', pump);
-                        return;
+        sock.on('close', () => setTimeout(finish, 20));
+        sock.on('connect', async () => {
+            sock.write(head);
+            /* A server that refuses on the headers answers and closes; if it still has unread
+             * body bytes, its close is a reset that can destroy the answer before we read it.
+             * Pausing after the headers lets an early answer arrive first. */
+            for (let waited = 0; waited < pauseMs && !answered && !done; waited += 10) {
+                await new Promise((r) => setTimeout(r, 10));
+            }
+            if (answered || done) return;
+            if (bodyChunk !== undefined) {
+                let left = bodyLength;
+                const chunk = Buffer.isBuffer(bodyChunk) ? bodyChunk : Buffer.from(bodyChunk);
+                const pump = () => {
+                    while (left > 0 && !answered && !done && !sock.destroyed) {
+                        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+                        left -= piece.length;
+                        const framed = chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece;
+                        if (!sock.write(framed)) {
+                            sock.once('drain', pump);
+                            return;
+                        }
                     }
-                }
-                if (left === 0 && !req.destroyed) req.end();
-            };
-            pump();
-        } else {
-            if (body !== undefined) req.write(body);
-            req.end();
-        }
+                    if (left === 0 && chunked && !sock.destroyed) sock.write('0\r\n\r\n');
+                };
+                pump();
+            } else if (body !== undefined) {
+                if (chunked) sock.write(`${Buffer.byteLength(body).toString(16)}\r\n`);
+                sock.write(body);
+                if (chunked) sock.write('\r\n0\r\n\r\n');
+            }
+        });
     });
+}
+
+/* Parse raw response bytes: {status, headers, body, complete}. */
+function parseResponse(buf) {
+    const end = buf.indexOf('\r\n\r\n');
+    if (end < 0) return { status: null, headers: {}, body: '', complete: false };
+    const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
+    const m = lines[0].match(/^HTTP\/1\.[01] (\d{3})/);
+    const headers = {};
+    for (const l of lines.slice(1)) {
+        const i = l.indexOf(':');
+        if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+    }
+    let rest = buf.subarray(end + 4);
+    let complete = false;
+    if (headers['content-length'] !== undefined) {
+        const n = Number(headers['content-length']);
+        complete = rest.length >= n;
+        rest = rest.subarray(0, n);
+    } else if ((headers['transfer-encoding'] || '').toLowerCase() === 'chunked') {
+        const parts = [];
+        let off = 0;
+        for (;;) {
+            const eol = rest.indexOf('\r\n', off);
+            if (eol < 0) break;
+            const size = parseInt(rest.subarray(off, eol).toString('latin1'), 16);
+            if (Number.isNaN(size)) break;
+            if (size === 0) {
+                complete = true;
+                break;
+            }
+            if (eol + 2 + size > rest.length) break;
+            parts.push(rest.subarray(eol + 2, eol + 2 + size));
+            off = eol + 2 + size + 2;
+        }
+        rest = Buffer.concat(parts);
+    }
+    return { status: m ? Number(m[1]) : null, headers, body: rest.toString('utf8'), complete };
 }

@@ -24,6 +24,9 @@ export const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 const START_TIMEOUT_MS = Number(process.env.RUCHE_START_TIMEOUT_MS || 15000);
 const CLI_TIMEOUT_MS = Number(process.env.RUCHE_CLI_TIMEOUT_MS || 120000);
 
+/* What ASan, LSan and UBSan print; any of it fails the run even when the exit code is 0. */
+export const SANITIZER_RE = /ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer|runtime error:/;
+
 const live = new Set(); /* child processes to kill if the test process dies first */
 process.on('exit', () => {
     for (const child of live) {
@@ -63,7 +66,7 @@ export function ruche(args, { input = '', timeoutMs = CLI_TIMEOUT_MS } = {}) {
 /* Like ruche() but throws with the output when the exit code is not 0. */
 export async function rucheOk(args, opts) {
     const res = await ruche(args, opts);
-    if (res.code !== 0) {
+    if (res.code !== 0 || SANITIZER_RE.test(res.stderr)) {
         throw new Error(
             `ruche ${args.join(' ')} exited ${res.code ?? res.signal}\n` +
                 `stdout: ${res.stdout}\nstderr: ${res.stderr}`,
@@ -188,6 +191,20 @@ export async function startServer({ users = [], demo = false } = {}) {
         demoOutput,
         logs: () => logText,
         cli: (args, opts) => ruche(args, opts),
+        /*
+         * stop(), then throw unless the server exited 0 after SIGTERM without any sanitizer
+         * report (leaks at shutdown fail the run).  For after() hooks.
+         */
+        async stopChecked() {
+            const res = await this.stop('SIGTERM');
+            const log = logText;
+            const m = log.match(SANITIZER_RE);
+            if (m) throw new Error(`sanitizer report in the server log:\n${log.slice(Math.max(0, m.index - 200), m.index + 3000)}`);
+            if (!res || res.code !== 0) {
+                throw new Error(`ruche serve exited ${JSON.stringify(res)} after SIGTERM\n${log.slice(-3000)}`);
+            }
+            return res;
+        },
         /* Signal the server, wait for it to exit, remove the directory.  Returns {code, signal}. */
         stop(signal = 'SIGTERM') {
             if (stopped) return stopped;
