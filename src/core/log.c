@@ -22,7 +22,7 @@ static bool needs_quotes(const char *v)
 {
     if (!*v)
         return true;
-    for (const char *p = v; *p; p++)
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
         if (*p <= ' ' || *p == '"' || *p == '=' || *p == '\\' || *p == 0x7f)
             return true;
     return false;

@@ -59,7 +59,8 @@ static int network_block(struct req *r, struct html *h)
     if (rc < 0)
         return rc;
     html_fmt(h, "<section class=\"card stats\"><h2>%s</h2><p><strong>%lld</strong> %s",
-             _(r, "Votre réseau"), (long long)members, _(r, "membres actifs"));
+             _(r, "Votre réseau"), (long long)members,
+             members < 2 ? _(r, "membre actif") : _(r, "membres actifs"));
     if (sites > 1)
         html_fmt(h, ", <strong>%lld</strong> %s", (long long)sites, _(r, "sites"));
     html_fmt(h, "</p></section>");
@@ -74,6 +75,13 @@ int home_page_show(struct req *r)
     html_fmt(h, "<h1>%s, %s</h1><p class=\"lead\">%s</p>", _(r, "Bonjour"),
              first_name(r, r->viewer.name),
              _(r, "Bienvenue sur Ruche, le réseau de vos collègues."));
+    if (r->viewer.role == ROLE_GUEST) {
+        /* External guests see only what they were invited to (later: their communities). */
+        html_fmt(h, "<p class=\"notice\">%s</p>",
+                 _(r, "Vous êtes invité externe : vous verrez ici les communautés où l'on vous a "
+                      "ajouté."));
+        return page_end(r);
+    }
     html_fmt(h, "<div class=\"grid\">");
     if ((rc = network_block(r, h)) < 0 || (rc = newcomers_block(r, h)) < 0)
         return http_reply_err(r, rc);
