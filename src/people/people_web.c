@@ -52,8 +52,9 @@ void people_card(struct req *r, struct html *h, const struct person_summary *p)
     html_fmt(h, ">%s</a>", p->name);
     if (*p->job)
         html_fmt(h, "<span class=\"job\">%s</span>", p->job);
-    html_fmt(h, "<span class=\"muted\">%s%s%s</span>", p->department,
-             *p->department && *p->site ? " · " : "", p->site);
+    if (*p->department || *p->site)
+        html_fmt(h, "<span class=\"muted\">%s%s%s</span>", p->department,
+                 *p->department && *p->site ? " · " : "", p->site);
     if (p->never_signed_in)
         html_fmt(h, "<span class=\"badge\">%s</span>", _(r, "Pas encore venu"));
     html_fmt(h, "</span></li>");
@@ -94,6 +95,7 @@ int people_page_list(struct req *r)
     struct stmt *st;
     int64_t last_id = 0;
     int shown = 0, rc;
+    bool more = false;
 
     if (q && strlen(q) > PEOPLE_QUERY_MAX)
         return http_reply_error(r, 400, "invalid", _(r, "La recherche est trop longue."));
@@ -114,8 +116,10 @@ int people_page_list(struct req *r)
                   DB_I64(after_id), DB_I64(after_id), DB_INT(PEOPLE_PAGE_SIZE + 1));
     html_fmt(h, "<ul class=\"people\">");
     while (db_row(st)) {
-        if (shown == PEOPLE_PAGE_SIZE)
+        if (shown == PEOPLE_PAGE_SIZE) {
+            more = true; /* the extra row asked for by LIMIT */
             break;
+        }
         struct person_summary p = {
             .id = db_i64(st, 0), .name = db_text(st, 1), .job = db_text(st, 2),
             .department = db_text(st, 3), .site = db_text(st, 4),
@@ -125,7 +129,6 @@ int people_page_list(struct req *r)
         last_id = p.id;
         shown++;
     }
-    bool more = shown == PEOPLE_PAGE_SIZE && db_row(st);
     if ((rc = db_end(st)) < 0)
         return http_reply_err(r, rc);
     html_fmt(h, "</ul>");
