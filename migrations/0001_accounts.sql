@@ -10,6 +10,7 @@ CREATE TABLE account (
     id INTEGER PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,              -- stored lower-case
     name TEXT NOT NULL,
+    name_folded TEXT NOT NULL,               -- lower-case, accents removed: search and sort
     role TEXT NOT NULL DEFAULT 'member'
         CHECK (role IN ('admin', 'animator', 'member', 'guest')),
     status TEXT NOT NULL DEFAULT 'active'
@@ -23,7 +24,7 @@ CREATE TABLE account (
     created_ms INTEGER NOT NULL,
     last_login_ms INTEGER
 );
-CREATE INDEX account_name ON account(name);
+CREATE INDEX account_name_folded ON account(name_folded, id);
 
 CREATE TABLE session (
     id INTEGER PRIMARY KEY,

@@ -78,10 +78,11 @@ int auth_account_create(struct db *db, const struct account_new *n, int64_t *id_
                         auth_password_hash(n->password, hash, sizeof(hash)) < 0))
         goto out;
     rc = db_exec(db,
-                 "INSERT INTO account(email, name, role, status, password_hash,"
+                 "INSERT INTO account(email, name, name_folded, role, status, password_hash,"
                  " must_change_password, job, department, site, created_ms)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 DB_TEXT(email), DB_TEXT(name), DB_TEXT(auth_role_name(n->role)),
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 DB_TEXT(email), DB_TEXT(name), DB_TEXT(str_fold(&a, name)),
+                 DB_TEXT(auth_role_name(n->role)),
                  DB_TEXT(n->password ? "active" : "invited"), DB_TEXT(n->password ? hash : NULL),
                  DB_BOOL(n->temporary), DB_TEXT(n->job ? n->job : ""),
                  DB_TEXT(n->department ? n->department : ""), DB_TEXT(n->site ? n->site : ""),

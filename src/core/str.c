@@ -3,6 +3,7 @@
  */
 #include "str.h"
 #include "arena.h"
+#include "buf.h"
 
 #include <ctype.h>
 
@@ -98,4 +99,47 @@ char *str_lower_ascii(struct arena *a, const char *s)
     for (char *p = copy; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     return copy;
+}
+
+/* ASCII letters for U+00C0..U+00FF; "" where the character is not a letter to fold. */
+static const char *const latin1_fold[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+/* ASCII base letter of U+0100..U+017F (Latin Extended-A), in pairs upper/lower. */
+static const char latin_ext_a_fold[] =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
+    "lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+char *str_fold(struct arena *a, const char *s)
+{
+    struct buf b;
+    const unsigned char *p = (const unsigned char *)s;
+
+    buf_init_arena(&b, a);
+    while (*p) {
+        if (*p < 0x80) {
+            buf_addch(&b, (char)tolower(*p));
+            p++;
+        } else if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf && latin1_fold[p[1] - 0x80][0]) {
+            buf_addstr(&b, latin1_fold[p[1] - 0x80]);
+            p += 2;
+        } else if ((p[0] == 0xc4 || p[0] == 0xc5) && (p[1] & 0xc0) == 0x80) {
+            unsigned cp = ((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+            if (cp == 0x152 || cp == 0x153)
+                buf_addstr(&b, "oe");
+            else if (cp - 0x100 < sizeof(latin_ext_a_fold) - 1)
+                buf_addch(&b, latin_ext_a_fold[cp - 0x100]);
+            else
+                buf_add(&b, p, 2);
+            p += 2;
+        } else {
+            buf_addch(&b, (char)*p);
+            p++;
+        }
+    }
+    return b.s;
 }

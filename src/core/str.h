@@ -20,4 +20,11 @@ const char *str_trim(const char *s, size_t *len);
 struct arena;
 char *str_lower_ascii(struct arena *a, const char *s);
 
+/*
+ * Folded form of UTF-8 text for search and sorting: lower-case, Latin
+ * accents removed ("Hélène" -> "helene", "Œuvre" -> "oeuvre").  Other
+ * characters are kept as they are.  Returns memory from a.
+ */
+char *str_fold(struct arena *a, const char *s);
+
 #endif

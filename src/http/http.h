@@ -115,6 +115,9 @@ int http_reply_error(struct req *r, int status, const char *code, const char *me
 /* Map an internal error (ERR_*) to its reply: 404, 503, 500... */
 int http_reply_err(struct req *r, int rc);
 
+/* True when a GET of path has a route the viewer may open (to show links only then). */
+bool http_route_reachable(struct req *r, const char *path);
+
 /* ---- routes ------------------------------------------------------------ */
 
 enum route_access {

@@ -129,6 +129,15 @@ static int reply_sign_in_first(struct req *r)
     return http_reply_redirect(r, "/login");
 }
 
+bool http_route_reachable(struct req *r, const char *path)
+{
+    struct kv_list params = {0};
+    unsigned allowed;
+    const struct route *rt = router_find(HTTP_GET, path, NULL, &params, &allowed);
+
+    return rt && r->viewer.role >= required_role(rt->access);
+}
+
 static int enforce_and_run(struct req *r)
 {
     const struct route *rt = r->route;

@@ -2,8 +2,9 @@
  * people_web.c - the directory (/people) and profile pages (/people/{id}).
  *
  * The directory lists active and invited members by name, with a name
- * search, paginated by key: "?after=ID" continues after that member in
- * (name, id) order, so pages stay right while members join.  Deactivated
+ * search that ignores case and accents ("helene" finds "Hélène"),
+ * paginated by key: "?after=ID" continues after that member in
+ * (folded name, id) order, so pages stay right while members join.  Deactivated
  * members are absent everywhere and their profile answers 404.
  */
 #include "people.h"
@@ -109,10 +110,12 @@ int people_page_list(struct req *r)
                   /*      0   1     2    3           4     5 */
                   "  FROM account"
                   " WHERE status <> 'deactivated'"
-                  "   AND (? IS NULL OR lower(name) LIKE lower(?) ESCAPE '\\')"
-                  "   AND (? = 0 OR (name, id) > (SELECT name, id FROM account WHERE id = ?))"
-                  " ORDER BY name, id LIMIT ? /*scan-ok*/",
-                  DB_TEXT(q && *q ? "" : NULL), DB_TEXT(q ? like_pattern(r->a, q) : ""),
+                  "   AND (? IS NULL OR name_folded LIKE ? ESCAPE '\\')"
+                  "   AND (? = 0 OR (name_folded, id) >"
+                  "                 (SELECT name_folded, id FROM account WHERE id = ?))"
+                  " ORDER BY name_folded, id LIMIT ? /*scan-ok*/",
+                  DB_TEXT(q && *q ? "" : NULL),
+                  DB_TEXT(q ? like_pattern(r->a, str_fold(r->a, q)) : ""),
                   DB_I64(after_id), DB_I64(after_id), DB_INT(PEOPLE_PAGE_SIZE + 1));
     html_fmt(h, "<ul class=\"people\">");
     while (db_row(st)) {

@@ -22,6 +22,7 @@
 /* One entry of the main navigation. */
 struct nav_link {
     enum nav nav;
+    const char *path;
     const char *label; /* French message id */
 };
 
@@ -29,22 +30,7 @@ struct nav_link {
 static void nav_item(struct html *h, struct req *r, const struct nav_link *link, enum nav current)
 {
     html_lit(h, "<li><a");
-    switch (link->nav) {
-    case NAV_HOME:
-        html_href(h, "/");
-        break;
-    case NAV_COMMUNITIES:
-        html_href(h, "/communities");
-        break;
-    case NAV_PEOPLE:
-        html_href(h, "/people");
-        break;
-    case NAV_MESSAGES:
-        html_href(h, "/messages");
-        break;
-    case NAV_NONE:
-        BUG("layout: NAV_NONE in the navigation table");
-    }
+    html_href(h, "/%s", link->path + 1); /* paths are one segment */
     if (link->nav == current)
         html_lit(h, " aria-current=\"page\"");
     html_fmt(h, ">%s</a></li>", i18n_text(r->lang, link->label));
@@ -54,26 +40,30 @@ static void nav_item(struct html *h, struct req *r, const struct nav_link *link,
 static void header_member(struct html *h, struct req *r, const struct page *p)
 {
     static const struct nav_link links[] = {
-        {NAV_HOME, N_("Accueil")},
-        {NAV_COMMUNITIES, N_("Communautés")},
-        {NAV_PEOPLE, N_("Annuaire")},
-        {NAV_MESSAGES, N_("Messages")},
+        {NAV_HOME, "/", N_("Accueil")},
+        {NAV_COMMUNITIES, "/communities", N_("Communautés")},
+        {NAV_PEOPLE, "/people", N_("Annuaire")},
+        {NAV_MESSAGES, "/messages", N_("Messages")},
     };
     const char *name = r->viewer.name && r->viewer.name[0] ? r->viewer.name : r->viewer.email;
 
     html_fmt(h, "<nav class=\"site-nav\" aria-label=\"%s\"><ul>", _(r, "Navigation principale"));
+    /* A section appears once its feature serves it, and only to who may open it. */
     for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-        nav_item(h, r, &links[i], p->nav);
+        if (http_route_reachable(r, links[i].path))
+            nav_item(h, r, &links[i], p->nav);
     html_lit(h, "</ul></nav>");
 
-    html_lit(h, "<form class=\"site-search\" method=\"get\" role=\"search\"");
-    html_action(h, "/people");
-    html_fmt(h, "><label for=\"site-search-q\" class=\"visually-hidden\">%s</label>",
-             _(r, "Rechercher"));
-    html_fmt(h,
-             "<input type=\"search\" id=\"site-search-q\" name=\"q\" placeholder=\"%s\">"
-             "<button type=\"submit\">%s</button></form>",
-             _(r, "Rechercher des collègues"), _(r, "Rechercher"));
+    if (http_route_reachable(r, "/people")) {
+        html_lit(h, "<form class=\"site-search\" method=\"get\" role=\"search\"");
+        html_action(h, "/people");
+        html_fmt(h, "><label for=\"site-search-q\" class=\"visually-hidden\">%s</label>",
+                 _(r, "Rechercher"));
+        html_fmt(h,
+                 "<input type=\"search\" id=\"site-search-q\" name=\"q\" placeholder=\"%s\">"
+                 "<button type=\"submit\">%s</button></form>",
+                 _(r, "Rechercher des collègues"), _(r, "Rechercher"));
+    }
 
     html_fmt(h, "<details class=\"member-menu\"><summary>%s</summary><div class=\"menu\">",
              name && name[0] ? name : _(r, "Mon compte"));

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { startServer } from './lib/server.mjs';
 import { Client, signIn, csrfFromHtml, locationPath, rawRequest, setCookieOf } from './lib/client.mjs';
 
@@ -232,10 +233,31 @@ test('pages are valid HTML according to tidy', { skip: !hasTidy() && 'tidy not i
     }
 });
 
-test('SIGTERM stops the server with exit code 0', async () => {
-    const res = await srv.stop('SIGTERM');
+test('SIGTERM lets a request in flight finish, then the server exits 0', async () => {
+    const body = `email=${encodeURIComponent(MEMBER.email)}&password=not-the-password&csrf_token=x`;
+    const sock = net.connect(srv.port, '127.0.0.1');
+    let got = '';
+    sock.on('data', (d) => (got += d));
+    const closed = new Promise((resolve) => sock.on('close', resolve));
+    sock.on('error', () => {});
+    await new Promise((resolve) => sock.on('connect', resolve));
+    /* headers and half the body, then the signal, then the rest */
+    sock.write(
+        'POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n' +
+            `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n` +
+            body.slice(0, 10),
+    );
+    await sleep(300);
+    srv.kill('SIGTERM');
+    await sleep(300);
+    sock.write(body.slice(10));
+    await closed;
+    assert.match(got, /^HTTP\/1\.1 [1-5]\d\d /, `the request in flight got no answer: ${JSON.stringify(got.slice(0, 80))}`);
+    const res = await srv.stop();
     assert.deepEqual(res, { code: 0, signal: null }, `server logs:\n${srv.logs().slice(-2000)}`);
 });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function hasTidy() {
     return spawnSync('tidy', ['-v']).status === 0;

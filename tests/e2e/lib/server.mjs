@@ -181,12 +181,18 @@ export async function startServer({ users = [], demo = false } = {}) {
     }
 
     let stopped = null;
+    let signalled = false; /* a stop signal was already sent: stop() only waits */
     return {
         url,
         port,
         dir: data,
         get proc() {
             return proc;
+        },
+        /* Send a signal now (for tests of shutdown); a later stop() waits without re-signalling. */
+        kill(signal = 'SIGTERM') {
+            signalled = true;
+            proc.kill(signal);
         },
         demoOutput,
         logs: () => logText,
@@ -210,7 +216,7 @@ export async function startServer({ users = [], demo = false } = {}) {
             if (stopped) return stopped;
             stopped = (async () => {
                 if (!exited) {
-                    proc.kill(signal);
+                    if (!signalled) proc.kill(signal);
                     const timer = setTimeout(() => {
                         if (!exited) proc.kill('SIGKILL');
                     }, 20000);

@@ -406,6 +406,38 @@ static void test_log_kv_pairs(void **state)
     buf_release(&b);
 }
 
+/* str_fold: what the directory search and sort compare. */
+static void test_fold(void **state)
+{
+    static const struct {
+        const char *id, *in, *out;
+    } cases[] = {
+        {"ascii-lower", "Martin", "martin"},
+        {"grave-acute", "Hélène Lefèvre", "helene lefevre"},
+        {"cedilla", "François", "francois"},
+        {"diaeresis", "Maëlle Noël", "maelle noel"},
+        {"ligature-oe", "Œuvre cœur", "oeuvre coeur"},
+        {"ae", "Æsa", "aesa"},
+        {"sharp-s", "Straße", "strasse"},
+        {"ext-a", "Łukasz Dvořák", "lukasz dvorak"},
+        {"upper-accents", "ÉLODIE ÂGÉE", "elodie agee"},
+        {"kept-others", "Zoë 日本", "zoe 日本"},
+        {"empty", "", ""},
+        {"times-kept", "a×b", "a×b"},
+    };
+    struct arena a;
+
+    (void)state;
+    arena_init(&a);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *got = str_fold(&a, cases[i].in);
+        if (strcmp(got, cases[i].out) != 0)
+            fail_msg("case %s: \"%s\" folded to \"%s\", expected \"%s\"", cases[i].id,
+                     cases[i].in, got, cases[i].out);
+    }
+    arena_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_to_i64),           cmocka_unit_test(test_trim),
         cmocka_unit_test(test_lower_ascii),      cmocka_unit_test(test_log_kv),
         cmocka_unit_test(test_log_kv_roundtrip), cmocka_unit_test(test_log_kv_pairs),
+        cmocka_unit_test(test_fold),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,6 +142,7 @@ static void test_layout_english(void **state)
     r.csrf_token = "t";
     r.viewer.id = 1;
     r.viewer.name = "Zoé";
+    r.viewer.role = ROLE_MEMBER;
     h = page_begin(&r, &(struct page){.title = "Directory", .nav = NAV_PEOPLE});
     html_lit(h, "<h1>Directory</h1>");
     page_end(&r);
