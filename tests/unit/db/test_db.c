@@ -403,8 +403,8 @@ static void test_migrate(void **state)
     assert_int_equal(applied, embedded_migrations());
     assert_int_equal(db_get_i64(f->db, &first_ms, "SELECT sum(applied_ms) FROM schema_migration"),
                      0);
-    assert_int_equal(db_exec(f->db, "INSERT INTO account (email, name, created_ms)"
-                                    " VALUES ('a@example.org', 'A', 1)"),
+    assert_int_equal(db_exec(f->db, "INSERT INTO account (email, name, name_folded, created_ms)"
+                                    " VALUES ('a@example.org', 'A', 'a', 1)"),
                      0);
 
     /* A second run applies nothing and keeps the data. */
