@@ -45,9 +45,10 @@ static int write_config(const char *dir)
     free(path);
     if (!f)
         return ERR_IO;
-    fprintf(f, "# Ruche instance settings (bootstrap only; site settings live in the database).\n"
-               "# Address people use to reach this site, for links printed by the CLI.\n"
-               "base_url = %s\n",
+    fprintf(f,
+            "# Ruche instance settings (bootstrap only; site settings live in the database).\n"
+            "# Address people use to reach this site, for links printed by the CLI.\n"
+            "base_url = %s\n",
             APP_DEFAULT_BASE_URL);
     return fclose(f) == 0 ? 0 : ERR_IO;
 }
@@ -61,8 +62,7 @@ static int secret_create(struct db *db)
     randombytes_buf(secret, sizeof(secret));
     sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
     sodium_memzero(secret, sizeof(secret));
-    return db_exec(db, "INSERT INTO setting(name, value) VALUES ('site_secret', ?)",
-                   DB_TEXT(hex));
+    return db_exec(db, "INSERT INTO setting(name, value) VALUES ('site_secret', ?)", DB_TEXT(hex));
 }
 
 int app_instance_create(const char *dir)
@@ -136,8 +136,9 @@ static int secret_load(struct app *app, struct db *db)
 
     arena_init(&a);
     rc = db_get_text(db, &a, &hex, "SELECT value FROM setting WHERE name = 'site_secret'");
-    if (rc == 0 && (!hex || sodium_hex2bin(app->secret, sizeof(app->secret), hex, strlen(hex),
-                                           NULL, &len, NULL) != 0 ||
+    if (rc == 0 && (!hex ||
+                    sodium_hex2bin(app->secret, sizeof(app->secret), hex, strlen(hex), NULL, &len,
+                                   NULL) != 0 ||
                     len != sizeof(app->secret)))
         rc = ERR_DB;
     arena_clear(&a);

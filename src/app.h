@@ -16,12 +16,12 @@ struct db_pool;
 
 struct app {
     const char *data_dir;
-    char *db_path;                     /* DATA/ruche.db */
-    char *files_dir;                   /* DATA/files */
-    char *base_url;                    /* for links printed by the CLI, e.g. http://127.0.0.1:8080 */
+    char *db_path;   /* DATA/ruche.db */
+    char *files_dir; /* DATA/files */
+    char *base_url;  /* for links printed by the CLI, e.g. http://127.0.0.1:8080 */
     struct db_pool *pool;
     unsigned char secret[APP_SECRET_LEN]; /* site key for CSRF tokens; in the setting table */
-    bool cookie_secure;                /* add Secure to cookies (behind TLS) */
+    bool cookie_secure;                   /* add Secure to cookies (behind TLS) */
 };
 
 /* Paths of an instance in dir. */

@@ -27,8 +27,8 @@ int cli_open(struct app *app, const char *dir, struct db **db)
 {
     if (!app_instance_exists(dir)) {
         fprintf(stderr,
-                "ruche : aucune instance dans %s (créez-la avec « ruche init --data %s »)\n",
-                dir, dir);
+                "ruche : aucune instance dans %s (créez-la avec « ruche init --data %s »)\n", dir,
+                dir);
         return 1;
     }
     if (app_open(app, dir, 1) < 0) {

@@ -10,10 +10,10 @@
 #include "demo/demo.h"
 
 struct command {
-    const char *name;     /* "user add": one or two words */
+    const char *name; /* "user add": one or two words */
     cli_fn *fn;
     const char *usage;
-    const char *summary;  /* French, as the rest of the interface */
+    const char *summary; /* French, as the rest of the interface */
 };
 
 static int cmd_help(int argc, char **argv);

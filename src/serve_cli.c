@@ -38,7 +38,8 @@ int cmd_init(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
         if (c == 'h') {
             printf("Usage : ruche %s\nCrée une instance : base de données, dossier des fichiers, "
-                   "configuration.\n", INIT_USAGE);
+                   "configuration.\n",
+                   INIT_USAGE);
             return 0;
         }
         if (c != 'd')
@@ -61,7 +62,8 @@ int cmd_init(int argc, char **argv)
         return 1;
     }
     printf("Instance créée dans %s.\nAjoutez un administrateur : ruche user add --data %s "
-           "--email E --name N --role admin\n", data, data);
+           "--email E --name N --role admin\n",
+           data, data);
     return 0;
 }
 
@@ -117,9 +119,9 @@ int cmd_serve(int argc, char **argv)
 {
     const char *data = NULL;
     const char *env_listen = getenv("RUCHE_LISTEN");
-    struct http_options opt = {.listen = env_listen && *env_listen ? env_listen
-                                                                   : "127.0.0.1:8080",
-                               .threads = default_threads(), .timeout_s = 30};
+    struct http_options opt = {.listen = env_listen && *env_listen ? env_listen : "127.0.0.1:8080",
+                               .threads = default_threads(),
+                               .timeout_s = 30};
     int64_t threads;
     int c;
 

@@ -13,7 +13,7 @@
 #include <sodium.h>
 
 static const char *const role_names[] = {
-    [ROLE_NONE] = "none",       [ROLE_GUEST] = "guest", [ROLE_MEMBER] = "member",
+    [ROLE_NONE] = "none",         [ROLE_GUEST] = "guest", [ROLE_MEMBER] = "member",
     [ROLE_ANIMATOR] = "animator", [ROLE_ADMIN] = "admin",
 };
 
@@ -82,10 +82,10 @@ int auth_account_create(struct db *db, const struct account_new *n, int64_t *id_
                  " must_change_password, job, department, site, created_ms)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  DB_TEXT(email), DB_TEXT(name), DB_TEXT(str_fold(&a, name)),
-                 DB_TEXT(auth_role_name(n->role)),
-                 DB_TEXT(n->password ? "active" : "invited"), DB_TEXT(n->password ? hash : NULL),
-                 DB_BOOL(n->temporary), DB_TEXT(n->job ? n->job : ""),
-                 DB_TEXT(n->department ? n->department : ""), DB_TEXT(n->site ? n->site : ""),
+                 DB_TEXT(auth_role_name(n->role)), DB_TEXT(n->password ? "active" : "invited"),
+                 DB_TEXT(n->password ? hash : NULL), DB_BOOL(n->temporary),
+                 DB_TEXT(n->job ? n->job : ""), DB_TEXT(n->department ? n->department : ""),
+                 DB_TEXT(n->site ? n->site : ""),
                  DB_I64(n->created_ms ? n->created_ms : time_now_ms()));
     if (rc == 0 && id_out)
         *id_out = db_last_id(db);

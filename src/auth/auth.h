@@ -17,14 +17,14 @@ struct arena;
 struct app;
 
 /* ---- limits --------------------------------------------------------- */
-#define AUTH_PASSWORD_MIN 10          /* characters */
-#define AUTH_PASSWORD_MAX 256         /* bytes */
+#define AUTH_PASSWORD_MIN 10  /* characters */
+#define AUTH_PASSWORD_MAX 256 /* bytes */
 #define AUTH_EMAIL_MAX 254
 #define AUTH_NAME_MAX 120
 #define AUTH_SESSION_TTL_MS (30LL * 24 * 3600 * 1000)
 #define AUTH_LINK_TTL_MS (24LL * 3600 * 1000)
-#define AUTH_TOKEN_BYTES 32           /* 256 bits */
-#define AUTH_TOKEN_TEXT 44            /* base64url of 32 bytes, no padding, plus NUL */
+#define AUTH_TOKEN_BYTES 32 /* 256 bits */
+#define AUTH_TOKEN_TEXT 44  /* base64url of 32 bytes, no padding, plus NUL */
 
 /* ---- tokens (token.c) ---------------------------------------------- */
 
@@ -49,7 +49,7 @@ struct account {
     const char *email;
     const char *name;
     enum role role;
-    const char *status;      /* "invited", "active", "deactivated" */
+    const char *status; /* "invited", "active", "deactivated" */
     const char *lang;
     const char *job, *department, *site;
     bool must_change_password;
@@ -67,10 +67,10 @@ char *auth_email_normalise(struct arena *a, const char *email);
 struct account_new {
     const char *email, *name;
     enum role role;
-    const char *password;    /* NULL: invited, no password yet */
-    bool temporary;          /* must change at next sign-in */
+    const char *password; /* NULL: invited, no password yet */
+    bool temporary;       /* must change at next sign-in */
     const char *job, *department, *site;
-    int64_t created_ms;      /* 0: now */
+    int64_t created_ms; /* 0: now */
 };
 /* Create an account; *id_out receives its id.  ERR_EXISTS if the e-mail is taken,
  * ERR_INVALID on a bad e-mail, name or password. */

@@ -19,13 +19,22 @@ struct user_opts {
     bool temporary;
 };
 
-enum { OPT_DATA = 'd', OPT_EMAIL = 'e', OPT_NAME = 'n', OPT_ROLE = 'r', OPT_TEMPORARY = 't',
-       OPT_HELP = 'h' };
+enum {
+    OPT_DATA = 'd',
+    OPT_EMAIL = 'e',
+    OPT_NAME = 'n',
+    OPT_ROLE = 'r',
+    OPT_TEMPORARY = 't',
+    OPT_HELP = 'h'
+};
 
 static const struct option user_long_options[] = {
-    {"data", required_argument, NULL, OPT_DATA},   {"email", required_argument, NULL, OPT_EMAIL},
-    {"name", required_argument, NULL, OPT_NAME},   {"role", required_argument, NULL, OPT_ROLE},
-    {"temporary", no_argument, NULL, OPT_TEMPORARY}, {"help", no_argument, NULL, OPT_HELP},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"email", required_argument, NULL, OPT_EMAIL},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"temporary", no_argument, NULL, OPT_TEMPORARY},
+    {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
@@ -45,11 +54,16 @@ static int parse_user_opts(int argc, char **argv, const char *cmd, const char *u
         }
         if (c == '?' || !strchr(allowed, c))
             return cli_usage_error(cmd, usage, "option inconnue ou incomplète");
-        if (c == OPT_DATA) o->data = optarg;
-        if (c == OPT_EMAIL) o->email = optarg;
-        if (c == OPT_NAME) o->name = optarg;
-        if (c == OPT_ROLE) o->role = optarg;
-        if (c == OPT_TEMPORARY) o->temporary = true;
+        if (c == OPT_DATA)
+            o->data = optarg;
+        if (c == OPT_EMAIL)
+            o->email = optarg;
+        if (c == OPT_NAME)
+            o->name = optarg;
+        if (c == OPT_ROLE)
+            o->role = optarg;
+        if (c == OPT_TEMPORARY)
+            o->temporary = true;
     }
     if (optind < argc)
         return cli_usage_error(cmd, usage, "argument en trop");
@@ -61,7 +75,7 @@ static int parse_user_opts(int argc, char **argv, const char *cmd, const char *u
     return -1;
 }
 
-#define USER_ADD_USAGE \
+#define USER_ADD_USAGE                                                                             \
     "user add --data DIR --email E --name N [--role admin|animator|member|guest] [--temporary]"
 
 int cmd_user_add(int argc, char **argv)
@@ -90,17 +104,22 @@ int cmd_user_add(int argc, char **argv)
     }
     if (cli_open(&app, o.data, &db))
         return 1;
-    rc = auth_account_create(db, &(struct account_new){.email = o.email, .name = o.name,
-                                                        .role = role, .password = password,
-                                                        .temporary = o.temporary},
+    rc = auth_account_create(db,
+                             &(struct account_new){.email = o.email,
+                                                   .name = o.name,
+                                                   .role = role,
+                                                   .password = password,
+                                                   .temporary = o.temporary},
                              &id);
     sodium_memzero(password, sizeof(password));
     cli_close(&app, db);
     if (rc == ERR_EXISTS)
         fprintf(stderr, "ruche user add : l'adresse %s a déjà un compte\n", o.email);
     else if (rc == ERR_INVALID)
-        fprintf(stderr, "ruche user add : adresse e-mail ou nom invalide (nom : 1 à %d "
-                        "caractères, sans caractère de contrôle)\n", AUTH_NAME_MAX);
+        fprintf(stderr,
+                "ruche user add : adresse e-mail ou nom invalide (nom : 1 à %d "
+                "caractères, sans caractère de contrôle)\n",
+                AUTH_NAME_MAX);
     else if (rc < 0)
         fprintf(stderr, "ruche user add : échec (%s)\n", err_name(rc));
     else
@@ -195,8 +214,8 @@ int cmd_user_link(int argc, char **argv)
 
 static int set_active(int argc, char **argv, const char *cmd, bool active)
 {
-    const char *usage = active ? "user activate --data DIR --email E"
-                               : "user deactivate --data DIR --email E";
+    const char *usage =
+        active ? "user activate --data DIR --email E" : "user deactivate --data DIR --email E";
     struct user_opts o;
     struct app app;
     struct db *db;

@@ -213,8 +213,8 @@ int auth_form_password(struct req *r)
 
     if (!problem && !r->viewer.must_change_password) {
         const char *current = http_form(r, "current_password");
-        if (!current || auth_account_check_password(r->db, r->a, r->viewer.email, current,
-                                                    &acc) != 0)
+        if (!current ||
+            auth_account_check_password(r->db, r->a, r->viewer.email, current, &acc) != 0)
             problem = _(r, "Le mot de passe actuel est incorrect.");
     }
     if (problem)
@@ -238,8 +238,8 @@ int auth_form_password(struct req *r)
 
 static int link_page(struct req *r, int status, const char *token, const char *error)
 {
-    struct html *h = page_begin(r, &(struct page){.title = _(r, "Nouveau mot de passe"),
-                                                  .bare = true});
+    struct html *h =
+        page_begin(r, &(struct page){.title = _(r, "Nouveau mot de passe"), .bare = true});
 
     html_fmt(h, "<section class=\"card narrow\"><h1>%s</h1><p>%s</p>",
              _(r, "Choisissez votre mot de passe"),

@@ -10,8 +10,7 @@
 
 const struct route auth_routes[] = {
     {HTTP_GET, "/login", auth_page_login, ACCESS_ANON_OK, ROUTE_PASSWORD_EXEMPT, 0},
-    {HTTP_POST, "/login", auth_form_login, ACCESS_ANON_OK, ROUTE_PASSWORD_EXEMPT,
-     AUTH_FORM_LIMIT},
+    {HTTP_POST, "/login", auth_form_login, ACCESS_ANON_OK, ROUTE_PASSWORD_EXEMPT, AUTH_FORM_LIMIT},
     {HTTP_POST, "/logout", auth_form_logout, ACCESS_GUEST, ROUTE_PASSWORD_EXEMPT, 0},
     {HTTP_POST, "/logout/all", auth_form_logout_all, ACCESS_GUEST, ROUTE_PASSWORD_EXEMPT, 0},
     {HTTP_GET, "/login/link/{token}", auth_page_link, ACCESS_ANON_OK,
@@ -22,8 +21,7 @@ const struct route auth_routes[] = {
     {HTTP_GET, "/account/password", auth_page_password, ACCESS_GUEST, ROUTE_PASSWORD_EXEMPT, 0},
     {HTTP_POST, "/account/password", auth_form_password, ACCESS_GUEST, ROUTE_PASSWORD_EXEMPT,
      AUTH_FORM_LIMIT},
-    {HTTP_POST, "/settings/language", auth_form_language, ACCESS_PUBLIC, ROUTE_PASSWORD_EXEMPT,
-     0},
+    {HTTP_POST, "/settings/language", auth_form_language, ACCESS_PUBLIC, ROUTE_PASSWORD_EXEMPT, 0},
 
     {HTTP_POST, "/api/v1/session", auth_api_session_create, ACCESS_PUBLIC,
      ROUTE_API | ROUTE_NO_CSRF | ROUTE_PASSWORD_EXEMPT, AUTH_FORM_LIMIT},

@@ -25,9 +25,8 @@ int auth_session_create(struct db *db, int64_t account_id, bool api,
     rc = db_exec(db,
                  "INSERT INTO session(token_hash, account_id, kind, created_ms, expires_ms)"
                  " VALUES (?, ?, ?, ?, ?)",
-                 DB_BLOB(hash, sizeof(hash)), DB_I64(account_id),
-                 DB_TEXT(api ? "api" : "browser"), DB_I64(now),
-                 DB_I64(now + AUTH_SESSION_TTL_MS));
+                 DB_BLOB(hash, sizeof(hash)), DB_I64(account_id), DB_TEXT(api ? "api" : "browser"),
+                 DB_I64(now), DB_I64(now + AUTH_SESSION_TTL_MS));
     if (rc == 0)
         rc = db_exec(db, "UPDATE account SET last_login_ms = ? WHERE id = ?", DB_I64(now),
                      DB_I64(account_id));
@@ -73,8 +72,8 @@ int auth_session_delete(struct db *db, int64_t session_id)
 
 int auth_session_delete_others(struct db *db, int64_t account_id, int64_t keep_session_id)
 {
-    return db_exec(db, "DELETE FROM session WHERE account_id = ? AND id <> ?",
-                   DB_I64(account_id), DB_I64(keep_session_id));
+    return db_exec(db, "DELETE FROM session WHERE account_id = ? AND id <> ?", DB_I64(account_id),
+                   DB_I64(keep_session_id));
 }
 
 int auth_session_delete_all(struct db *db, int64_t account_id)
@@ -199,8 +198,7 @@ int auth_identify(struct req *r)
 bool auth_csrf_ok(struct req *r)
 {
     const char *bound = http_cookie(r, AUTH_COOKIE_SESSION);
-    const char *submitted = r->is_api ? http_header(r, "X-CSRF-Token")
-                                      : http_form(r, "csrf_token");
+    const char *submitted = r->is_api ? http_header(r, "X-CSRF-Token") : http_form(r, "csrf_token");
 
     if (!r->viewer.id)
         bound = http_cookie(r, AUTH_COOKIE_PRESESSION);

@@ -10,8 +10,7 @@
 
 int64_t auth_throttle_wait(struct db *db, const char *key, int limit)
 {
-    struct stmt *q = db_query(db,
-                              "SELECT window_start_ms, count FROM login_failure WHERE key = ?",
+    struct stmt *q = db_query(db, "SELECT window_start_ms, count FROM login_failure WHERE key = ?",
                               DB_TEXT(key));
     int64_t now = time_now_ms(), wait_s = 0;
 

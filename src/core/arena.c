@@ -12,7 +12,7 @@
 
 struct arena_chunk {
     struct arena_chunk *next;
-    size_t size;                    /* usable bytes in data */
+    size_t size; /* usable bytes in data */
     _Alignas(ARENA_ALIGN) unsigned char data[];
 };
 

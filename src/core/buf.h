@@ -14,14 +14,17 @@
 struct arena;
 
 struct buf {
-    char *s;          /* NUL-terminated contents; never NULL */
-    size_t len;       /* bytes in s, without the NUL */
-    size_t cap;       /* bytes allocated, 0 while s points to the empty slot */
-    struct arena *a;  /* memory source, or NULL for malloc */
+    char *s;         /* NUL-terminated contents; never NULL */
+    size_t len;      /* bytes in s, without the NUL */
+    size_t cap;      /* bytes allocated, 0 while s points to the empty slot */
+    struct arena *a; /* memory source, or NULL for malloc */
 };
 
 extern char buf_empty_slot[];
-#define BUF_INIT {.s = buf_empty_slot, .len = 0, .cap = 0, .a = NULL}
+#define BUF_INIT                                                                                   \
+    {                                                                                              \
+        .s = buf_empty_slot, .len = 0, .cap = 0, .a = NULL                                         \
+    }
 
 void buf_init(struct buf *b);
 void buf_init_arena(struct buf *b, struct arena *a);

@@ -14,7 +14,7 @@ struct builtin_file {
     const char *name;
     const unsigned char *data; /* NUL-terminated, len bytes before the NUL */
     size_t len;
-    const char *etag;          /* quoted hex digest of the contents */
+    const char *etag; /* quoted hex digest of the contents */
 };
 
 extern const struct builtin_file builtin_files[];

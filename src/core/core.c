@@ -8,17 +8,28 @@
 const char *err_name(int rc)
 {
     switch (rc) {
-    case ERR_OK: return "ok";
-    case ERR_NOTFOUND: return "notfound";
-    case ERR_DB: return "db";
-    case ERR_BUSY: return "busy";
-    case ERR_INVALID: return "invalid";
-    case ERR_TOOBIG: return "toobig";
-    case ERR_EXISTS: return "exists";
-    case ERR_DENIED: return "denied";
-    case ERR_IO: return "io";
-    case ERR_NOMEM: return "nomem";
-    default: return "unknown";
+    case ERR_OK:
+        return "ok";
+    case ERR_NOTFOUND:
+        return "notfound";
+    case ERR_DB:
+        return "db";
+    case ERR_BUSY:
+        return "busy";
+    case ERR_INVALID:
+        return "invalid";
+    case ERR_TOOBIG:
+        return "toobig";
+    case ERR_EXISTS:
+        return "exists";
+    case ERR_DENIED:
+        return "denied";
+    case ERR_IO:
+        return "io";
+    case ERR_NOMEM:
+        return "nomem";
+    default:
+        return "unknown";
     }
 }
 

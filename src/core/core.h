@@ -26,15 +26,15 @@
  */
 enum err {
     ERR_OK = 0,
-    ERR_NOTFOUND = -1,  /* no such row, file or member */
-    ERR_DB = -2,        /* database error, logged with its SQL */
-    ERR_BUSY = -3,      /* database busy: answer 503 with Retry-After */
-    ERR_INVALID = -4,   /* bad input from the user */
-    ERR_TOOBIG = -5,    /* input over its limit */
-    ERR_EXISTS = -6,    /* unique constraint: the thing exists already */
-    ERR_DENIED = -7,    /* permission refused */
-    ERR_IO = -8,        /* file system or socket error */
-    ERR_NOMEM = -9,     /* allocation failed */
+    ERR_NOTFOUND = -1, /* no such row, file or member */
+    ERR_DB = -2,       /* database error, logged with its SQL */
+    ERR_BUSY = -3,     /* database busy: answer 503 with Retry-After */
+    ERR_INVALID = -4,  /* bad input from the user */
+    ERR_TOOBIG = -5,   /* input over its limit */
+    ERR_EXISTS = -6,   /* unique constraint: the thing exists already */
+    ERR_DENIED = -7,   /* permission refused */
+    ERR_IO = -8,       /* file system or socket error */
+    ERR_NOMEM = -9,    /* allocation failed */
 };
 
 /* Name of an error code, for logs ("notfound", "db", ...). */

@@ -31,12 +31,14 @@ static int newcomers_block(struct req *r, struct html *h)
                                " ORDER BY created_ms DESC, id DESC LIMIT ? /*scan-ok*/",
                                DB_I64(r->viewer.id), DB_INT(HOME_NEWCOMERS));
 
-    html_fmt(h, "<section class=\"card\"><h2>%s</h2><ul class=\"people\">",
-             _(r, "Nouveaux venus"));
+    html_fmt(h, "<section class=\"card\"><h2>%s</h2><ul class=\"people\">", _(r, "Nouveaux venus"));
     while (db_row(st)) {
         struct person_summary p = {
-            .id = db_i64(st, 0), .name = db_text(st, 1), .job = db_text(st, 2),
-            .department = db_text(st, 3), .site = db_text(st, 4),
+            .id = db_i64(st, 0),
+            .name = db_text(st, 1),
+            .job = db_text(st, 2),
+            .department = db_text(st, 3),
+            .site = db_text(st, 4),
         };
         people_card(r, h, &p);
     }

@@ -17,21 +17,27 @@
 struct db;
 struct app;
 
-enum http_method { HTTP_GET = 1, HTTP_HEAD = 2, HTTP_POST = 4, HTTP_PUT = 8, HTTP_PATCH = 16,
-                   HTTP_DELETE = 32 };
+enum http_method {
+    HTTP_GET = 1,
+    HTTP_HEAD = 2,
+    HTTP_POST = 4,
+    HTTP_PUT = 8,
+    HTTP_PATCH = 16,
+    HTTP_DELETE = 32
+};
 
 /* Member roles, weakest first. */
 enum role { ROLE_NONE = 0, ROLE_GUEST, ROLE_MEMBER, ROLE_ANIMATOR, ROLE_ADMIN };
 
 /* Who is asking: filled by the router from the session cookie or bearer token. */
 struct viewer {
-    int64_t id;            /* account id, 0 for an anonymous visitor */
+    int64_t id; /* account id, 0 for an anonymous visitor */
     enum role role;
-    const char *name;      /* display name */
+    const char *name; /* display name */
     const char *email;
-    const char *lang;      /* "fr" or "en" */
+    const char *lang; /* "fr" or "en" */
     bool must_change_password;
-    bool via_bearer;       /* authenticated by an API token, not a cookie */
+    bool via_bearer; /* authenticated by an API token, not a cookie */
     int64_t session_id;
 };
 
@@ -40,7 +46,7 @@ struct kv {
     const char *name;
     const char *value;
     size_t value_len;
-    const char *filename;  /* multipart file part: the client's name, never trusted */
+    const char *filename; /* multipart file part: the client's name, never trusted */
     const char *content_type;
 };
 
@@ -54,27 +60,27 @@ struct route;
 struct req {
     struct arena *a;
     struct app *app;
-    struct db *db;                /* borrowed from the pool for this request */
+    struct db *db; /* borrowed from the pool for this request */
     enum http_method method;
-    const char *path;             /* decoded path, without the query string */
+    const char *path; /* decoded path, without the query string */
     const char *client_ip;
-    const struct route *route;    /* matched route, NULL for a 404 */
-    struct kv_list params;        /* route parameters: {id} ... */
-    struct kv_list query;         /* query string fields */
-    struct kv_list form;          /* urlencoded or multipart fields */
-    struct buf body;              /* raw body for JSON and other types */
-    const char *content_type;     /* request Content-Type, lower-case media type only */
+    const struct route *route; /* matched route, NULL for a 404 */
+    struct kv_list params;     /* route parameters: {id} ... */
+    struct kv_list query;      /* query string fields */
+    struct kv_list form;       /* urlencoded or multipart fields */
+    struct buf body;           /* raw body for JSON and other types */
+    const char *content_type;  /* request Content-Type, lower-case media type only */
     struct viewer viewer;
-    const char *lang;             /* language of the response: "fr" or "en" */
-    const char *csrf_token;       /* token to embed in forms */
-    void *conn;                   /* opaque server connection */
+    const char *lang;       /* language of the response: "fr" or "en" */
+    const char *csrf_token; /* token to embed in forms */
+    void *conn;             /* opaque server connection */
 
     /* response */
     int status;
-    struct buf out;               /* response body */
-    const char *out_type;         /* Content-Type */
+    struct buf out;       /* response body */
+    const char *out_type; /* Content-Type */
     struct kv_list out_headers;
-    bool is_api;                  /* errors as JSON */
+    bool is_api; /* errors as JSON */
 };
 
 /* ---- reading the request ---------------------------------------------- */
@@ -135,18 +141,18 @@ enum route_flags {
     ROUTE_API = (1 << 1),         /* JSON errors; CSRF by header for cookie sessions */
     ROUTE_SECRET_PATH = (1 << 2), /* the path holds a secret: the log shows the pattern */
     ROUTE_PASSWORD_EXEMPT = (1 << 3), /* reachable while a password change is pending */
-    ROUTE_NO_SESSION = (1 << 4),  /* static assets, health: no viewer, no cookies */
+    ROUTE_NO_SESSION = (1 << 4),      /* static assets, health: no viewer, no cookies */
 };
 
 typedef int route_fn(struct req *r);
 
 struct route {
-    unsigned methods;            /* HTTP_GET | HTTP_HEAD ... */
-    const char *pattern;         /* "/people/{id}", "/static/{name}" */
+    unsigned methods;    /* HTTP_GET | HTTP_HEAD ... */
+    const char *pattern; /* "/people/{id}", "/static/{name}" */
     route_fn *handler;
     enum route_access access;
     unsigned flags;
-    size_t body_limit;           /* bytes; 0 means ROUTE_BODY_DEFAULT */
+    size_t body_limit; /* bytes; 0 means ROUTE_BODY_DEFAULT */
 };
 
 #define ROUTE_BODY_DEFAULT (1024 * 1024)

@@ -65,8 +65,8 @@ void http_set_header(struct req *r, const char *name, const char *value)
 
 void http_set_cookie(struct req *r, const char *name, const char *value, int64_t max_age_s)
 {
-    char *cookie = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s",
-                                name, max_age_s > 0 ? value : "", (long long)max_age_s,
+    char *cookie = arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s", name,
+                                max_age_s > 0 ? value : "", (long long)max_age_s,
                                 r->app->cookie_secure ? "; Secure" : "");
     http_set_header(r, "Set-Cookie", cookie);
 }
@@ -126,16 +126,26 @@ int http_reply_no_content(struct req *r)
 const char *http_status_title(struct req *r, int status)
 {
     switch (status) {
-    case 400: return _(r, "Requête invalide");
-    case 401: return _(r, "Identification requise");
-    case 403: return _(r, "Accès refusé");
-    case 404: return _(r, "Page introuvable");
-    case 405: return _(r, "Méthode non autorisée");
-    case 413: return _(r, "Requête trop volumineuse");
-    case 415: return _(r, "Format non pris en charge");
-    case 429: return _(r, "Trop de tentatives");
-    case 503: return _(r, "Service momentanément indisponible");
-    default: return _(r, "Erreur interne");
+    case 400:
+        return _(r, "Requête invalide");
+    case 401:
+        return _(r, "Identification requise");
+    case 403:
+        return _(r, "Accès refusé");
+    case 404:
+        return _(r, "Page introuvable");
+    case 405:
+        return _(r, "Méthode non autorisée");
+    case 413:
+        return _(r, "Requête trop volumineuse");
+    case 415:
+        return _(r, "Format non pris en charge");
+    case 429:
+        return _(r, "Trop de tentatives");
+    case 503:
+        return _(r, "Service momentanément indisponible");
+    default:
+        return _(r, "Erreur interne");
     }
 }
 
@@ -149,8 +159,8 @@ int http_reply_error(struct req *r, int status, const char *code, const char *me
     }
     buf_reset(&r->out);
     h = page_begin(r, &(struct page){.title = http_status_title(r, status)});
-    html_fmt(h, "<section class=\"error-page\"><h1>%s</h1><p>%s</p>",
-             http_status_title(r, status), message);
+    html_fmt(h, "<section class=\"error-page\"><h1>%s</h1><p>%s</p>", http_status_title(r, status),
+             message);
     html_fmt(h, "<p><a");
     html_href(h, "/");
     html_fmt(h, ">%s</a></p></section>", _(r, "Retour à l'accueil"));

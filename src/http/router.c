@@ -14,15 +14,18 @@
 #include "../web/i18n.h"
 
 static const struct route *const route_tables[] = {
-    core_routes, auth_routes, home_routes, people_routes,
+    core_routes,
+    auth_routes,
+    home_routes,
+    people_routes,
 };
 
 static const struct {
     enum http_method method;
     const char *name;
 } method_names[] = {
-    {HTTP_GET, "GET"},   {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},
-    {HTTP_PUT, "PUT"},   {HTTP_PATCH, "PATCH"},   {HTTP_DELETE, "DELETE"},
+    {HTTP_GET, "GET"}, {HTTP_HEAD, "HEAD"},   {HTTP_POST, "POST"},
+    {HTTP_PUT, "PUT"}, {HTTP_PATCH, "PATCH"}, {HTTP_DELETE, "DELETE"},
 };
 
 const char *http_method_name(enum http_method m)
@@ -109,13 +112,19 @@ static bool is_state_changing(enum http_method m)
 static enum role required_role(enum route_access access)
 {
     switch (access) {
-    case ACCESS_UNSET: break;
+    case ACCESS_UNSET:
+        break;
     case ACCESS_PUBLIC:
-    case ACCESS_ANON_OK: return ROLE_NONE;
-    case ACCESS_GUEST: return ROLE_GUEST;
-    case ACCESS_MEMBER: return ROLE_MEMBER;
-    case ACCESS_ANIMATOR: return ROLE_ANIMATOR;
-    case ACCESS_ADMIN: return ROLE_ADMIN;
+    case ACCESS_ANON_OK:
+        return ROLE_NONE;
+    case ACCESS_GUEST:
+        return ROLE_GUEST;
+    case ACCESS_MEMBER:
+        return ROLE_MEMBER;
+    case ACCESS_ANIMATOR:
+        return ROLE_ANIMATOR;
+    case ACCESS_ADMIN:
+        return ROLE_ADMIN;
     }
     return ROLE_ADMIN;
 }

@@ -46,16 +46,16 @@ struct conn_state {
     const char *raw_uri;
     int64_t start_us;
     bool started;
-    bool answered;                  /* a response was queued */
+    bool answered; /* a response was queued */
     /* body */
     struct MHD_PostProcessor *pp;
     bool is_urlencoded;
     struct urlenc_scan scan;
     size_t body_bytes, body_limit;
     bool too_big;
-    const char *bad_input;          /* French message id for a 400, NULL when fine */
-    const char *bad_field;          /* the form field it is about, or NULL */
-    struct buf field;               /* value of the form field being received */
+    const char *bad_input; /* French message id for a 400, NULL when fine */
+    const char *bad_field; /* the form field it is about, or NULL */
+    struct buf field;      /* value of the form field being received */
     struct kv *field_kv;
     bool field_is_file;
     char client_ip[INET6_ADDRSTRLEN];
@@ -97,8 +97,8 @@ static void client_address(struct conn_state *st, struct MHD_Connection *c)
 
     snprintf(st->client_ip, sizeof(st->client_ip), "-");
     if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                  st->client_ip, sizeof(st->client_ip));
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, st->client_ip,
+                  sizeof(st->client_ip));
     else if (sa && sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                   st->client_ip, sizeof(st->client_ip));
@@ -142,8 +142,7 @@ static void field_flush(struct conn_state *st)
         return;
     st->field_kv->value = st->field.s;
     st->field_kv->value_len = st->field.len;
-    if (!st->field_is_file && !st->bad_input && !str_is_utf8(st->field.s, st->field.len))
-    {
+    if (!st->field_is_file && !st->bad_input && !str_is_utf8(st->field.s, st->field.len)) {
         st->bad_input = N_("Un champ contient un texte invalide (caractères non UTF-8 ou nul).");
         st->bad_field = st->field_kv->name;
     }
@@ -152,8 +151,8 @@ static void field_flush(struct conn_state *st)
 
 static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *filename, const char *content_type,
-                                     const char *transfer_encoding, const char *data,
-                                     uint64_t off, size_t size)
+                                     const char *transfer_encoding, const char *data, uint64_t off,
+                                     size_t size)
 {
     struct conn_state *st = cls;
     struct req *r = &st->r;
@@ -199,8 +198,7 @@ static enum MHD_Result queue_response(struct conn_state *st, struct MHD_Connecti
     if (!kv_list_find(&r->out_headers, "Cache-Control"))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     for (size_t i = 0; i < r->out_headers.len; i++)
-        MHD_add_response_header(resp, r->out_headers.items[i].name,
-                                r->out_headers.items[i].value);
+        MHD_add_response_header(resp, r->out_headers.items[i].name, r->out_headers.items[i].value);
     ret = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     st->answered = true;
@@ -345,9 +343,8 @@ static enum MHD_Result finish_request(struct conn_state *st, struct MHD_Connecti
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct conn_state *st = *con_cls;
 
@@ -377,8 +374,8 @@ static void log_access(struct conn_state *st, enum MHD_RequestTerminationCode to
     struct req *r = &st->r;
     struct buf line = BUF_INIT;
     char status[16], us[32], member[32];
-    const char *path = r->route && (r->route->flags & ROUTE_SECRET_PATH) ? r->route->pattern
-                                                                         : r->path;
+    const char *path =
+        r->route && (r->route->flags & ROUTE_SECRET_PATH) ? r->route->pattern : r->path;
 
     snprintf(status, sizeof(status), "%d", st->answered ? r->status : 0);
     snprintf(us, sizeof(us), "%lld", (long long)(time_mono_us() - st->start_us));
@@ -465,8 +462,8 @@ int http_server_start(struct app *app, const struct http_options *opt, struct ht
     struct http_server *srv;
     struct sockaddr_storage ss;
     bool is_v6;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags =
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 
     if (parse_listen(opt->listen, &ss, &is_v6) < 0)
         return ERR_INVALID;
@@ -477,18 +474,14 @@ int http_server_start(struct app *app, const struct http_options *opt, struct ht
         return ERR_NOMEM;
     srv->app = app;
     srv->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_library_error, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads < 2 ? 2 : opt->threads),
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1000,
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_library_error, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(opt->threads < 2 ? 2 : opt->threads), MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)4000, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout_s ? opt->timeout_s : 30),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)2048,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)2048, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         free(srv);
         return ERR_IO;

@@ -10,9 +10,9 @@ struct app;
 struct http_server;
 
 struct http_options {
-    const char *listen;      /* "127.0.0.1:8080", "[::1]:8080" */
-    unsigned threads;        /* worker threads, at least 2 (see notes/libmicrohttpd.md) */
-    unsigned timeout_s;      /* idle connection timeout */
+    const char *listen; /* "127.0.0.1:8080", "[::1]:8080" */
+    unsigned threads;   /* worker threads, at least 2 (see notes/libmicrohttpd.md) */
+    unsigned timeout_s; /* idle connection timeout */
 };
 
 /* Start serving; ERR_INVALID on a bad listen address, ERR_IO if it cannot bind. */

@@ -46,8 +46,9 @@ char *people_initials(struct arena *a, const char *name)
 
 void people_card(struct req *r, struct html *h, const struct person_summary *p)
 {
-    html_fmt(h, "<li class=\"person\"><span class=\"avatar c%d\" aria-hidden=\"true\">%s</span>"
-                "<span class=\"who\"><a",
+    html_fmt(h,
+             "<li class=\"person\"><span class=\"avatar c%d\" aria-hidden=\"true\">%s</span>"
+             "<span class=\"who\"><a",
              (int)(p->id % AVATAR_COLOURS), people_initials(r->a, p->name));
     html_href(h, "/people/%lld", (long long)p->id);
     html_fmt(h, ">%s</a>", p->name);
@@ -81,9 +82,10 @@ static void search_form(struct req *r, struct html *h, const char *q)
 {
     html_fmt(h, "<form class=\"search\" method=\"get\"");
     html_action(h, "/people");
-    html_fmt(h, " role=\"search\"><label for=\"people-q\">%s</label>"
-                "<input id=\"people-q\" type=\"search\" name=\"q\" value=\"%s\" maxlength=\"100\">"
-                "<button type=\"submit\">%s</button></form>",
+    html_fmt(h,
+             " role=\"search\"><label for=\"people-q\">%s</label>"
+             "<input id=\"people-q\" type=\"search\" name=\"q\" value=\"%s\" maxlength=\"100\">"
+             "<button type=\"submit\">%s</button></form>",
              _(r, "Nom"), q ? q : "", _(r, "Chercher"));
 }
 
@@ -115,8 +117,8 @@ int people_page_list(struct req *r)
                   "                 (SELECT name_folded, id FROM account WHERE id = ?))"
                   " ORDER BY name_folded, id LIMIT ? /*scan-ok*/",
                   DB_TEXT(q && *q ? "" : NULL),
-                  DB_TEXT(q ? like_pattern(r->a, str_fold(r->a, q)) : ""),
-                  DB_I64(after_id), DB_I64(after_id), DB_INT(PEOPLE_PAGE_SIZE + 1));
+                  DB_TEXT(q ? like_pattern(r->a, str_fold(r->a, q)) : ""), DB_I64(after_id),
+                  DB_I64(after_id), DB_INT(PEOPLE_PAGE_SIZE + 1));
     html_fmt(h, "<ul class=\"people\">");
     while (db_row(st)) {
         if (shown == PEOPLE_PAGE_SIZE) {
@@ -124,8 +126,11 @@ int people_page_list(struct req *r)
             break;
         }
         struct person_summary p = {
-            .id = db_i64(st, 0), .name = db_text(st, 1), .job = db_text(st, 2),
-            .department = db_text(st, 3), .site = db_text(st, 4),
+            .id = db_i64(st, 0),
+            .name = db_text(st, 1),
+            .job = db_text(st, 2),
+            .department = db_text(st, 3),
+            .site = db_text(st, 4),
             .never_signed_in = strcmp(db_text(st, 5), "invited") == 0,
         };
         people_card(r, h, &p);
@@ -152,8 +157,9 @@ int people_page_list(struct req *r)
 static const char *month_year(struct req *r, int64_t ms)
 {
     static const char *const months[] = {
-        N_("janvier"), N_("février"), N_("mars"),      N_("avril"),   N_("mai"),      N_("juin"),
-        N_("juillet"), N_("août"),    N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"),
+        N_("janvier"),   N_("février"), N_("mars"),     N_("avril"),
+        N_("mai"),       N_("juin"),    N_("juillet"),  N_("août"),
+        N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"),
     };
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
@@ -201,8 +207,9 @@ int people_page_show(struct req *r)
         return http_reply_err(r, rc);
 
     h = page_begin(r, &(struct page){.title = name, .nav = NAV_PEOPLE});
-    html_fmt(h, "<article class=\"profile card\"><header><span class=\"avatar big c%d\" "
-                "aria-hidden=\"true\">%s</span><div><h1>%s</h1>",
+    html_fmt(h,
+             "<article class=\"profile card\"><header><span class=\"avatar big c%d\" "
+             "aria-hidden=\"true\">%s</span><div><h1>%s</h1>",
              (int)(id % AVATAR_COLOURS), people_initials(r->a, name), name);
     if (*job)
         html_fmt(h, "<p class=\"job\">%s</p>", job);

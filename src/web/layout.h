@@ -16,9 +16,9 @@ struct req;
 enum nav { NAV_NONE, NAV_HOME, NAV_COMMUNITIES, NAV_PEOPLE, NAV_MESSAGES };
 
 struct page {
-    const char *title;   /* already translated */
+    const char *title; /* already translated */
     enum nav nav;
-    bool bare;           /* no navigation (sign-in pages) */
+    bool bare; /* no navigation (sign-in pages) */
 };
 
 /* Start the page; returns the writer to use until page_end(). */

@@ -432,8 +432,8 @@ static void test_fold(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *got = str_fold(&a, cases[i].in);
         if (strcmp(got, cases[i].out) != 0)
-            fail_msg("case %s: \"%s\" folded to \"%s\", expected \"%s\"", cases[i].id,
-                     cases[i].in, got, cases[i].out);
+            fail_msg("case %s: \"%s\" folded to \"%s\", expected \"%s\"", cases[i].id, cases[i].in,
+                     got, cases[i].out);
     }
     arena_clear(&a);
 }
@@ -441,11 +441,16 @@ static void test_fold(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_is_utf8),          cmocka_unit_test(test_is_utf8_length),
-        cmocka_unit_test(test_utf8_len),         cmocka_unit_test(test_starts_with),
-        cmocka_unit_test(test_to_i64),           cmocka_unit_test(test_trim),
-        cmocka_unit_test(test_lower_ascii),      cmocka_unit_test(test_log_kv),
-        cmocka_unit_test(test_log_kv_roundtrip), cmocka_unit_test(test_log_kv_pairs),
+        cmocka_unit_test(test_is_utf8),
+        cmocka_unit_test(test_is_utf8_length),
+        cmocka_unit_test(test_utf8_len),
+        cmocka_unit_test(test_starts_with),
+        cmocka_unit_test(test_to_i64),
+        cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_lower_ascii),
+        cmocka_unit_test(test_log_kv),
+        cmocka_unit_test(test_log_kv_roundtrip),
+        cmocka_unit_test(test_log_kv_pairs),
         cmocka_unit_test(test_fold),
     };
 
