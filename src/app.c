@@ -1,10 +1,11 @@
 /*
  * app.c - creating and opening an instance (a data directory).
  *
- * An instance is a directory holding ruche.db (SQLite), files/ (uploads,
- * stored by content hash) and ruche.conf (a few "key = value" lines:
- * base_url).  The site secret that keys CSRF tokens lives in the database,
- * so every node of a cluster shares it.
+ * An instance is a directory holding files/ (uploads, stored by content
+ * hash), ruche.conf (a few "key = value" lines: base_url, and database
+ * when it is PostgreSQL) and, with SQLite, ruche.db.  The site secret that
+ * keys CSRF tokens lives in the database, so every node of a cluster
+ * shares it.
  */
 #include "app.h"
 #include "core/arena.h"
@@ -31,13 +32,15 @@ static char *path_join(const char *dir, const char *name)
 bool app_instance_exists(const char *dir)
 {
     char *db = path_join(dir, APP_DB_FILE);
-    bool exists = access(db, F_OK) == 0;
+    char *conf = path_join(dir, APP_CONFIG_FILE);
+    bool exists = access(db, F_OK) == 0 || access(conf, F_OK) == 0;
 
     free(db);
+    free(conf);
     return exists;
 }
 
-static int write_config(const char *dir)
+static int write_config(const char *dir, const char *database)
 {
     char *path = path_join(dir, APP_CONFIG_FILE);
     FILE *f = fopen(path, "wx");
@@ -50,6 +53,9 @@ static int write_config(const char *dir)
             "# Address people use to reach this site, for links printed by the CLI.\n"
             "base_url = %s\n",
             APP_DEFAULT_BASE_URL);
+    if (database)
+        fprintf(f, "# PostgreSQL database shared by every node of this site.\ndatabase = %s\n",
+                database);
     return fclose(f) == 0 ? 0 : ERR_IO;
 }
 
@@ -65,7 +71,16 @@ static int secret_create(struct db *db)
     return db_exec(db, "INSERT INTO setting(name, value) VALUES ('site_secret', ?)", DB_TEXT(hex));
 }
 
-int app_instance_create(const char *dir)
+/* True when the database already holds a Ruche site (its secret). */
+static bool database_in_use(struct db *db)
+{
+    int64_t count = 0;
+
+    return db_get_i64(db, &count, "SELECT count(*) FROM setting WHERE name = 'site_secret'") == 0 &&
+           count > 0;
+}
+
+int app_instance_create(const char *dir, const char *database)
 {
     char *files = path_join(dir, APP_FILES_DIR);
     char *db_path = path_join(dir, APP_DB_FILE);
@@ -77,13 +92,17 @@ int app_instance_create(const char *dir)
     rc = ERR_IO;
     if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || (mkdir(files, 0700) < 0 && errno != EEXIST))
         goto out;
-    if ((rc = write_config(dir)) < 0)
+    if ((rc = db_open(database ? database : db_path, &db)) < 0)
         goto out;
-    if ((rc = db_open(db_path, &db)) < 0)
-        goto out;
-    if ((rc = db_migrate(db)) == 0)
+    rc = db_migrate(db);
+    if (rc == 0 && database_in_use(db))
+        rc = ERR_EXISTS;
+    else if (rc == 0)
         rc = secret_create(db);
     db_close(db);
+    /* The configuration last: a failed init leaves no instance behind. */
+    if (rc == 0)
+        rc = write_config(dir, database);
 out:
     free(files);
     free(db_path);
@@ -122,6 +141,9 @@ static void read_config(struct app *app, const char *dir)
             app->base_url = strdup(value);
             /* Cookies get Secure when the site is reached over TLS. */
             app->cookie_secure = strncmp(value, "https://", 8) == 0;
+        } else if (strcmp(key, "database") == 0 && *value) {
+            free(app->db_target);
+            app->db_target = strdup(value);
         }
     }
     fclose(f);
@@ -154,11 +176,11 @@ int app_open(struct app *app, const char *dir, unsigned pool_size)
     if (sodium_init() < 0)
         return ERR_NOMEM;
     app->data_dir = dir;
-    app->db_path = path_join(dir, APP_DB_FILE);
+    app->db_target = path_join(dir, APP_DB_FILE);
     app->files_dir = path_join(dir, APP_FILES_DIR);
     app->base_url = strdup(APP_DEFAULT_BASE_URL);
     read_config(app, dir);
-    if ((rc = db_pool_open(app->db_path, pool_size, &app->pool)) < 0) {
+    if ((rc = db_pool_open(app->db_target, pool_size, &app->pool)) < 0) {
         app_close(app);
         return rc;
     }
@@ -178,7 +200,7 @@ void app_close(struct app *app)
 {
     if (app->pool)
         db_pool_close(app->pool);
-    free(app->db_path);
+    free(app->db_target);
     free(app->files_dir);
     free(app->base_url);
     sodium_memzero(app->secret, sizeof(app->secret));

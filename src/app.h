@@ -16,7 +16,7 @@ struct db_pool;
 
 struct app {
     const char *data_dir;
-    char *db_path;   /* DATA/ruche.db */
+    char *db_target; /* DATA/ruche.db, or the postgresql:// URL of ruche.conf */
     char *files_dir; /* DATA/files */
     char *base_url;  /* for links printed by the CLI, e.g. http://127.0.0.1:8080 */
     struct db_pool *pool;
@@ -29,10 +29,15 @@ struct app {
 #define APP_FILES_DIR "files"
 #define APP_CONFIG_FILE "ruche.conf"
 
-/* True when dir already holds an instance. */
+/* True when dir already holds an instance (its ruche.conf or ruche.db). */
 bool app_instance_exists(const char *dir);
-/* Create a new instance in dir: folders, config, database with migrations, site secret. */
-int app_instance_create(const char *dir);
+/*
+ * Create a new instance in dir: folders, config, database with migrations,
+ * site secret.  database is a postgresql:// URL, or NULL for SQLite in
+ * dir/ruche.db.  ERR_EXISTS when dir holds an instance or the PostgreSQL
+ * database already holds one; nothing is then changed.
+ */
+int app_instance_create(const char *dir, const char *database);
 /* Open an existing instance: apply pending migrations, open a pool of pool_size connections. */
 int app_open(struct app *app, const char *dir, unsigned pool_size);
 void app_close(struct app *app);

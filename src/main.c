@@ -19,7 +19,8 @@ struct command {
 static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
-    {"init", cmd_init, "init --data DIR", "Créer une instance (base, fichiers, configuration)"},
+    {"init", cmd_init, "init --data DIR [--database postgresql://…]",
+     "Créer une instance (base, fichiers, configuration)"},
     {"serve", cmd_serve, "serve --data DIR [--listen 127.0.0.1:8080] [--threads N]",
      "Servir le site jusqu'à SIGINT ou SIGTERM"},
     {"user add", cmd_user_add,

@@ -17,20 +17,18 @@
 #include <signal.h>
 #include <unistd.h>
 
-#define INIT_USAGE "init --data DIR"
+#define INIT_USAGE "init --data DIR [--database postgresql://…]"
 #define SERVE_USAGE "serve --data DIR [--listen 127.0.0.1:8080] [--threads N]"
 
 static const struct option long_options[] = {
-    {"data", required_argument, NULL, 'd'},
-    {"listen", required_argument, NULL, 'l'},
-    {"threads", required_argument, NULL, 't'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
+    {"threads", required_argument, NULL, 't'}, {"database", required_argument, NULL, 'b'},
+    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 };
 
 int cmd_init(int argc, char **argv)
 {
-    const char *data = NULL;
+    const char *data = NULL, *database = NULL;
     int c, rc;
 
     optind = 1;
@@ -38,22 +36,34 @@ int cmd_init(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", long_options, NULL)) != -1) {
         if (c == 'h') {
             printf("Usage : ruche %s\nCrée une instance : base de données, dossier des fichiers, "
-                   "configuration.\n",
+                   "configuration.\nSans --database, la base est SQLite (DIR/ruche.db) ; avec, "
+                   "la base PostgreSQL\ndoit exister et être vide.\n",
                    INIT_USAGE);
             return 0;
         }
-        if (c != 'd')
+        if (c == 'd')
+            data = optarg;
+        else if (c == 'b' && strncmp(optarg, "postgres", 8) == 0)
+            database = optarg;
+        else if (c == 'b')
+            return cli_usage_error("init", INIT_USAGE,
+                                   "--database attend une adresse postgresql://…");
+        else
             return cli_usage_error("init", INIT_USAGE, "option inconnue ou incomplète");
-        data = optarg;
     }
     if (!(data = cli_data_dir(data)))
         return cli_usage_error("init", INIT_USAGE, "--data DIR manque (ou RUCHE_DATA)");
     if (optind < argc)
         return cli_usage_error("init", INIT_USAGE, "argument en trop");
-    rc = app_instance_create(data);
+    rc = app_instance_create(data, database);
     if (rc == ERR_EXISTS) {
         fprintf(stderr, "ruche init : %s contient déjà une instance ; rien n'a été modifié\n",
-                data);
+                database && !app_instance_exists(data) ? "la base PostgreSQL" : data);
+        return 1;
+    }
+    if (rc == ERR_BUSY) {
+        fprintf(stderr,
+                "ruche init : impossible de joindre la base PostgreSQL (voir le journal)\n");
         return 1;
     }
     if (rc < 0) {

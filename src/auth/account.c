@@ -66,6 +66,7 @@ int auth_account_create(struct db *db, const struct account_new *n, int64_t *id_
     struct arena a;
     char hash[crypto_pwhash_STRBYTES];
     char *email, *name;
+    int64_t id = 0;
     int rc;
 
     arena_init(&a);
@@ -77,18 +78,18 @@ int auth_account_create(struct db *db, const struct account_new *n, int64_t *id_
     if (n->password && (auth_password_problem(n->password) ||
                         auth_password_hash(n->password, hash, sizeof(hash)) < 0))
         goto out;
-    rc = db_exec(db,
-                 "INSERT INTO account(email, name, name_folded, role, status, password_hash,"
-                 " must_change_password, job, department, site, created_ms)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 DB_TEXT(email), DB_TEXT(name), DB_TEXT(str_fold(&a, name)),
-                 DB_TEXT(auth_role_name(n->role)), DB_TEXT(n->password ? "active" : "invited"),
-                 DB_TEXT(n->password ? hash : NULL), DB_BOOL(n->temporary),
-                 DB_TEXT(n->job ? n->job : ""), DB_TEXT(n->department ? n->department : ""),
-                 DB_TEXT(n->site ? n->site : ""),
-                 DB_I64(n->created_ms ? n->created_ms : time_now_ms()));
+    rc = db_get_i64(db, &id,
+                    "INSERT INTO account(email, name, name_folded, role, status, password_hash,"
+                    " must_change_password, job, department, site, created_ms)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    DB_TEXT(email), DB_TEXT(name), DB_TEXT(str_fold(&a, name)),
+                    DB_TEXT(auth_role_name(n->role)), DB_TEXT(n->password ? "active" : "invited"),
+                    DB_TEXT(n->password ? hash : NULL), DB_BOOL(n->temporary),
+                    DB_TEXT(n->job ? n->job : ""), DB_TEXT(n->department ? n->department : ""),
+                    DB_TEXT(n->site ? n->site : ""),
+                    DB_I64(n->created_ms ? n->created_ms : time_now_ms()));
     if (rc == 0 && id_out)
-        *id_out = db_last_id(db);
+        *id_out = id;
 out:
     sodium_memzero(hash, sizeof(hash));
     arena_clear(&a);

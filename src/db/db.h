@@ -103,8 +103,6 @@ int db_end(struct stmt *q);
 
 /* Rows changed by the last INSERT, UPDATE or DELETE run by db_exec(). */
 int64_t db_changes(struct db *db);
-/* Row id given by the last INSERT (prefer RETURNING id in new code). */
-int64_t db_last_id(struct db *db);
 
 /*
  * Transactions.  db_tx_begin() is BEGIN IMMEDIATE on SQLite so two writers
@@ -125,17 +123,19 @@ void db_tx_rollback(struct db *db);
 int db_set_read_only(struct db *db, bool read_only);
 
 /*
- * Opening.  path is the SQLite file.  db_open() applies WAL, foreign keys
- * and the busy timeout.  Migrations are applied by db_migrate().
+ * Opening.  target is a SQLite file path, or a PostgreSQL URL
+ * ("postgresql://user@host/db?…"): the backend follows from it.  SQLite
+ * connections get WAL, foreign keys and the busy timeout.  Migrations are
+ * applied by db_migrate().
  */
-int db_open(const char *path, struct db **out);
+int db_open(const char *target, struct db **out);
 void db_close(struct db *db);
 
 /* Apply every embedded migration not yet applied, in order, each in its own transaction. */
 int db_migrate(struct db *db);
 
 /* A bounded pool of connections to one database, safe to share between threads. */
-int db_pool_open(const char *path, unsigned size, struct db_pool **out);
+int db_pool_open(const char *target, unsigned size, struct db_pool **out);
 /* Borrow a connection, waiting while all are in use. */
 struct db *db_pool_acquire(struct db_pool *pool);
 /*

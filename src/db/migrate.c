@@ -104,9 +104,9 @@ int db_migrate(struct db *db)
     }
 
     rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migration ("
-                     " version INTEGER PRIMARY KEY,"
+                     " version BIGINT PRIMARY KEY,"
                      " name TEXT NOT NULL,"
-                     " applied_ms INTEGER NOT NULL)");
+                     " applied_ms BIGINT NOT NULL)");
     if (rc < 0)
         return rc;
     rc = db_get_i64(db, &newest, "SELECT coalesce(max(version), 0) FROM schema_migration");

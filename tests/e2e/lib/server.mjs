@@ -8,8 +8,14 @@
  *
  * The binary is $RUCHE_BIN, or <repo>/build/ruche.  Only 127.0.0.1 is ever used.
  * Every server started here is killed when the test process exits, even on a crash.
+ *
+ * Backend: SQLite by default.  When $RUCHE_TEST_PG is set to the URL of a PostgreSQL
+ * database that can create others (tools/pg-test-server prints one, e.g.
+ * postgresql:///postgres?host=/tmp/x&user=ruche), each startServer() creates a fresh
+ * database with psql, runs `ruche init --data DIR --database URL-of-that-database`, and
+ * stop() drops it.  Databases left behind by a crash are dropped when the process exits.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,7 +33,14 @@ const CLI_TIMEOUT_MS = Number(process.env.RUCHE_CLI_TIMEOUT_MS || 120000);
 /* What ASan, LSan and UBSan print; any of it fails the run even when the exit code is 0. */
 export const SANITIZER_RE = /ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer|runtime error:/;
 
+/* The PostgreSQL "template" URL (any database of the test cluster), or null for SQLite. */
+export const PG_URL = process.env.RUCHE_TEST_PG || null;
+/* Which backend the servers started here use: 'sqlite' or 'postgresql'. */
+export const BACKEND = PG_URL ? 'postgresql' : 'sqlite';
+const PSQL = process.env.RUCHE_PSQL || 'psql';
+
 const live = new Set(); /* child processes to kill if the test process dies first */
+const liveDatabases = new Set(); /* PostgreSQL databases to drop if the test process dies first */
 process.on('exit', () => {
     for (const child of live) {
         try {
@@ -36,7 +49,70 @@ process.on('exit', () => {
             /* already gone */
         }
     }
+    for (const name of liveDatabases) {
+        spawnSync(PSQL, psqlArgs(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), {
+            stdio: 'ignore',
+            timeout: 10000,
+        });
+    }
 });
+
+/*
+ * The URL of database `name` on the cluster of $RUCHE_TEST_PG: the same URL with its path
+ * replaced, e.g. postgresql:///ruche_1_2_ab?host=/tmp/x&user=ruche.
+ */
+export function databaseUrlFor(name) {
+    if (!PG_URL) throw new Error('databaseUrlFor() needs RUCHE_TEST_PG');
+    const m = PG_URL.match(/^(postgres(?:ql)?:\/\/[^/?#]*)(?:\/[^?#]*)?(\?[^#]*)?$/);
+    if (!m) throw new Error(`RUCHE_TEST_PG is not a postgresql:// URL: ${PG_URL}`);
+    return `${m[1]}/${encodeURIComponent(name)}${m[2] || ''}`;
+}
+
+function psqlArgs(sql) {
+    return [PG_URL, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql];
+}
+
+/* Run one SQL statement with psql against $RUCHE_TEST_PG; throws with psql's output on failure. */
+export function psql(sql, { timeoutMs = CLI_TIMEOUT_MS } = {}) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(PSQL, psqlArgs(sql), { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('error', (err) => {
+            clearTimeout(timer);
+            reject(new Error(`cannot run ${PSQL}: ${err.message}`));
+        });
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            if (code === 0) resolve(out);
+            else reject(new Error(`psql -c '${sql}' exited ${code ?? signal}\n${out}`));
+        });
+    });
+}
+
+let databaseCounter = 0;
+
+/* Create a fresh, uniquely named database; returns its name. */
+export async function createDatabase() {
+    const rand = Math.random().toString(36).slice(2, 8);
+    const name = `ruche_${process.pid}_${++databaseCounter}_${rand}`;
+    liveDatabases.add(name);
+    try {
+        await psql(`CREATE DATABASE "${name}"`);
+    } catch (err) {
+        liveDatabases.delete(name);
+        throw err;
+    }
+    return name;
+}
+
+/* Drop a database made by createDatabase(), closing any connection left to it. */
+export async function dropDatabase(name) {
+    await psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    liveDatabases.delete(name);
+}
 
 /*
  * Run the ruche CLI.  input (string) is written to stdin, then stdin is closed.
@@ -113,8 +189,14 @@ export async function startServer({ users = [], demo = false } = {}) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-e2e-'));
     const data = path.join(dir, 'data');
     let demoOutput = null;
+    let database = null; /* PostgreSQL database name, when RUCHE_TEST_PG is set */
     try {
-        await rucheOk(['init', '--data', data]);
+        if (PG_URL) {
+            database = await createDatabase();
+            await rucheOk(['init', '--data', data, '--database', databaseUrlFor(database)]);
+        } else {
+            await rucheOk(['init', '--data', data]);
+        }
         for (const u of users) {
             if (!u.password || u.password.length < 10) throw new Error('test passwords need 10+ chars');
             await addUser(data, u);
@@ -122,6 +204,7 @@ export async function startServer({ users = [], demo = false } = {}) {
         if (demo) demoOutput = (await rucheOk(['demo', '--data', data])).stdout;
     } catch (err) {
         fs.rmSync(dir, { recursive: true, force: true });
+        if (database) await dropDatabase(database).catch(() => {});
         throw err;
     }
 
@@ -177,6 +260,7 @@ export async function startServer({ users = [], demo = false } = {}) {
     if (!url) {
         const out = logText;
         fs.rmSync(dir, { recursive: true, force: true });
+        if (database) await dropDatabase(database).catch(() => {});
         throw new Error(`ruche serve did not answer /healthz within ${START_TIMEOUT_MS} ms\n${out}`);
     }
 
@@ -186,6 +270,10 @@ export async function startServer({ users = [], demo = false } = {}) {
         url,
         port,
         dir: data,
+        backend: BACKEND,
+        /* The PostgreSQL database name and URL, or null with SQLite. */
+        database,
+        databaseUrl: database ? databaseUrlFor(database) : null,
         get proc() {
             return proc;
         },
@@ -224,6 +312,14 @@ export async function startServer({ users = [], demo = false } = {}) {
                     clearTimeout(timer);
                 }
                 fs.rmSync(dir, { recursive: true, force: true });
+                if (database) {
+                    try {
+                        await dropDatabase(database);
+                    } catch (err) {
+                        /* The cluster is thrown away at the end of the run: only warn. */
+                        process.stderr.write(`warning: ${err.message}\n`);
+                    }
+                }
                 return exited;
             })();
             return stopped;
