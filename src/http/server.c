@@ -242,11 +242,14 @@ static enum MHD_Result begin_request(struct conn_state *st, struct MHD_Connectio
     st->started = true;
 
     length = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (length && strtoull(length, NULL, 10) > st->body_limit) {
+    if (length && strtoull(length, NULL, 10) > BODY_DRAIN_MAX) {
         /* Answered at once: the library then closes the connection unread. */
         http_reply_err(r, ERR_TOOBIG);
         return queue_response(st, c);
     }
+    /* A body over the limit but within BODY_DRAIN_MAX is read and dropped, then answered
+     * 413: closing on a client still sending would reset the connection, and the client
+     * would never see the answer. */
     if (r->content_type && (strcmp(r->content_type, "application/x-www-form-urlencoded") == 0 ||
                             strcmp(r->content_type, "multipart/form-data") == 0)) {
         st->is_urlencoded = r->content_type[0] == 'a';
