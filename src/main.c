@@ -8,6 +8,7 @@
 #include "serve_cli.h"
 #include "auth/auth_cli.h"
 #include "demo/demo.h"
+#include "jobs/jobs_cli.h"
 
 struct command {
     const char *name; /* "user add": one or two words */
@@ -36,6 +37,8 @@ static const struct command commands[] = {
      "Réactiver un compte"},
     {"demo", cmd_demo, "demo --data DIR", "Remplir l'instance d'une organisation de démonstration"},
     {"help", cmd_help, "help [COMMANDE]", "Afficher l'aide"},
+    {"debug-enqueue", cmd_debug_enqueue, "debug-enqueue --data DIR --kind K [--count N]", NULL},
+    {"debug-jobs", cmd_debug_jobs, "debug-jobs --data DIR", NULL},
 };
 
 static void print_overview(FILE *out)
@@ -43,7 +46,8 @@ static void print_overview(FILE *out)
     fprintf(out, "Ruche, le réseau social d'entreprise auto-hébergé.\n\n"
                  "Usage : ruche COMMANDE [OPTIONS]\n\nCommandes :\n");
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-        fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
+        if (commands[i].summary)
+            fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n« ruche COMMANDE --help » détaille une commande. Les options --data et "
                  "--listen\nse lisent aussi dans RUCHE_DATA et RUCHE_LISTEN.\n");
 }
@@ -79,7 +83,7 @@ static int cmd_help(int argc, char **argv)
             fprintf(stderr, "ruche help : commande inconnue « %s »\n", argv[1]);
             return 2;
         }
-        printf("Usage : ruche %s\n%s\n", c->usage, c->summary);
+        printf("Usage : ruche %s\n%s\n", c->usage, c->summary ? c->summary : "");
         return 0;
     }
     print_overview(stdout);

@@ -10,6 +10,8 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "http/server.h"
+#include "jobs/jobs.h"
+#include "db/db.h"
 #include "web/i18n.h"
 
 #include <getopt.h>
@@ -89,6 +91,8 @@ static int serve(const char *data, const struct http_options *opt)
 {
     struct app app;
     struct http_server *srv;
+    struct jobs_worker *worker;
+    struct db *db;
     sigset_t stop_signals;
     int sig, rc;
 
@@ -103,7 +107,8 @@ static int serve(const char *data, const struct http_options *opt)
                 data);
         return 1;
     }
-    if (i18n_init() < 0 || app_open(&app, data, opt->threads) < 0) {
+    /* One connection per HTTP worker thread, and one for the job worker. */
+    if (i18n_init() < 0 || app_open(&app, data, opt->threads + 1) < 0) {
         fprintf(stderr, "ruche serve : impossible d'ouvrir l'instance %s\n", data);
         i18n_release();
         return 1;
@@ -115,10 +120,21 @@ static int serve(const char *data, const struct http_options *opt)
         i18n_release();
         return 1;
     }
+    db = db_pool_acquire(app.pool);
+    jobs_schedule_maintenance(db, time_now_ms());
+    db_pool_release(app.pool, db);
+    if (jobs_worker_start(&app, &worker) < 0) {
+        fprintf(stderr, "ruche serve : impossible de lancer les tâches de fond\n");
+        http_server_stop(srv);
+        app_close(&app);
+        i18n_release();
+        return 1;
+    }
     log_info("serve", "listening", "listen", opt->listen, "data", data, NULL);
     sigwait(&stop_signals, &sig);
     log_info("serve", "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
     http_server_stop(srv);
+    jobs_worker_stop(worker);
     app_close(&app);
     i18n_release();
     log_info("serve", "stopped", NULL);

@@ -128,6 +128,11 @@ int64_t auth_throttle_wait(struct db *db, const char *key, int limit);
 void auth_throttle_fail(struct db *db, const char *key);
 void auth_throttle_clear(struct db *db, const char *key);
 
+/* ---- upkeep (session.c) ------------------------------------------------ */
+
+/* Delete expired sessions and links, and finished throttling windows. */
+int auth_maintenance(struct db *db);
+
 /* ---- request integration (session.c) ----------------------------------- */
 
 #define AUTH_COOKIE_SESSION "ruche_session"

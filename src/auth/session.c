@@ -126,6 +126,22 @@ int auth_link_consume(struct db *db, const char *token, int64_t *account_id)
     return rc;
 }
 
+/* ---- upkeep ------------------------------------------------------------------ */
+
+int auth_maintenance(struct db *db)
+{
+    int64_t now = time_now_ms();
+    int rc = db_exec(db, "DELETE FROM session WHERE expires_ms < ? /*scan-ok*/", DB_I64(now));
+
+    if (rc == 0)
+        rc = db_exec(db, "DELETE FROM login_link WHERE expires_ms < ? /*scan-ok*/",
+                     DB_I64(now - AUTH_LINK_TTL_MS));
+    if (rc == 0)
+        rc = db_exec(db, "DELETE FROM login_failure WHERE window_start_ms < ? /*scan-ok*/",
+                     DB_I64(now - AUTH_THROTTLE_WINDOW_MS));
+    return rc;
+}
+
 /* ---- the router's hooks ------------------------------------------------- */
 
 /* "Bearer xyz" -> "xyz", or NULL. */

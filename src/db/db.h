@@ -5,7 +5,10 @@
  * variable cannot be passed as SQL and nothing can be interpolated into it.
  * Arguments are typed values (DB_I64, DB_INT, DB_TEXT, DB_NULL, DB_BLOB);
  * their count is checked against the statement's placeholders and a
- * mismatch is a BUG().  Placeholders are written '?'.
+ * mismatch is a BUG().  Placeholders are written '?'.  The one dialect
+ * switch: a block comment whose text starts with "pg:" (as in
+ * "pg: FOR UPDATE SKIP LOCKED") is SQL on PostgreSQL and a comment on
+ * SQLite, which has one writer at a time anyway.
  *
  *     struct stmt *q = db_query(db,
  *         "SELECT id, name FROM account WHERE role = ? ORDER BY id",  -- 0 1

@@ -96,7 +96,9 @@ static int report(struct db *db, const char *sql, const PGresult *res, const cha
 
 /*
  * Copy sql into b with each '?' placeholder written $1, $2…, leaving string
- * literals, quoted identifiers and comments alone.  Returns the count.
+ * literals, quoted identifiers and comments alone, except that a block
+ * comment whose text starts with "pg:" becomes the SQL after that prefix.
+ * Returns the count of placeholders.
  */
 static int rewrite_placeholders(const char *sql, struct buf *b)
 {
@@ -118,7 +120,10 @@ static int rewrite_placeholders(const char *sql, struct buf *b)
         } else if (p[0] == '/' && p[1] == '*') {
             const char *end = strstr(p + 2, "*/");
             size_t len = end ? (size_t)(end - p) + 2 : strlen(p);
-            buf_add(b, p, len);
+            if (end && strncmp(p, "/*pg:", 5) == 0)
+                buf_add(b, p + 5, (size_t)(end - p) - 5); /* SQL for PostgreSQL only */
+            else
+                buf_add(b, p, len);
             p += len - 1;
         } else if (*p == '?') {
             buf_addf(b, "$%d", ++n);

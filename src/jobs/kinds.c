@@ -1,0 +1,54 @@
+/*
+ * kinds.c - every kind of background job, and the upkeep job itself.
+ *
+ * "maintenance" runs every hour: it deletes what has expired (sessions,
+ * sign-in links, throttling windows) and old finished jobs, then queues
+ * its next run.  Its unique key names the hour, so nodes that all queue
+ * it get one run.  "echo" only logs its payload (or fails when the payload
+ * is "fail"): `ruche debug-enqueue` uses it to exercise the queue.
+ */
+#include "jobs.h"
+#include "../auth/auth.h"
+#include "../core/arena.h"
+#include "../core/log.h"
+
+#define MAINTENANCE_EVERY_MS (3600LL * 1000)
+
+int jobs_schedule_maintenance(struct db *db, int64_t at_ms)
+{
+    int64_t hour = at_ms / MAINTENANCE_EVERY_MS;
+    char key[48];
+
+    snprintf(key, sizeof(key), "maintenance:%lld", (long long)hour);
+    return jobs_enqueue_unique(db, "maintenance", key, "", at_ms);
+}
+
+static int job_maintenance(struct job *job)
+{
+    int rc = auth_maintenance(job->db);
+
+    if (rc == 0)
+        rc = jobs_prune(job->db);
+    if (rc < 0) {
+        job->error = "cleanup failed";
+        return rc;
+    }
+    return jobs_schedule_maintenance(job->db, (time_now_ms() / MAINTENANCE_EVERY_MS + 1) *
+                                                  MAINTENANCE_EVERY_MS);
+}
+
+static int job_echo(struct job *job)
+{
+    if (strcmp(job->payload, "fail") == 0) {
+        job->error = "asked to fail";
+        return ERR_INVALID;
+    }
+    log_info("jobs", "echo", "payload", job->payload, NULL);
+    return 0;
+}
+
+const struct job_kind job_kinds[] = {
+    {"maintenance", job_maintenance},
+    {"echo", job_echo},
+    {NULL, NULL},
+};
