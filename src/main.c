@@ -6,9 +6,11 @@
  */
 #include "cli.h"
 #include "serve_cli.h"
+#include "migrate_cli.h"
 #include "auth/auth_cli.h"
 #include "demo/demo.h"
 #include "jobs/jobs_cli.h"
+#include "live/live_cli.h"
 
 struct command {
     const char *name; /* "user add": one or two words */
@@ -36,9 +38,12 @@ static const struct command commands[] = {
     {"user activate", cmd_user_activate, "user activate --data DIR --email E",
      "Réactiver un compte"},
     {"demo", cmd_demo, "demo --data DIR", "Remplir l'instance d'une organisation de démonstration"},
+    {"migrate", cmd_migrate, "migrate --data DIR --to postgresql://…",
+     "Passer une instance SQLite sur PostgreSQL (copie vérifiée)"},
     {"help", cmd_help, "help [COMMANDE]", "Afficher l'aide"},
     {"debug-enqueue", cmd_debug_enqueue, "debug-enqueue --data DIR --kind K [--count N]", NULL},
     {"debug-jobs", cmd_debug_jobs, "debug-jobs --data DIR", NULL},
+    {"debug-publish", cmd_debug_publish, "debug-publish --data DIR --kind K [--member ID]", NULL},
 };
 
 static void print_overview(FILE *out)

@@ -11,6 +11,7 @@
 #include "core/str.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
+#include "live/live.h"
 #include "db/db.h"
 #include "web/i18n.h"
 
@@ -107,8 +108,8 @@ static int serve(const char *data, const struct http_options *opt)
                 data);
         return 1;
     }
-    /* One connection per HTTP worker thread, and one for the job worker. */
-    if (i18n_init() < 0 || app_open(&app, data, opt->threads + 1) < 0) {
+    /* One connection per HTTP worker thread, one for the jobs, one for the live bus. */
+    if (i18n_init() < 0 || app_open(&app, data, opt->threads + 2) < 0) {
         fprintf(stderr, "ruche serve : impossible d'ouvrir l'instance %s\n", data);
         i18n_release();
         return 1;
@@ -130,9 +131,18 @@ static int serve(const char *data, const struct http_options *opt)
         i18n_release();
         return 1;
     }
+    if (live_start(&app) < 0) {
+        fprintf(stderr, "ruche serve : impossible de lancer le flux en direct\n");
+        http_server_stop(srv);
+        jobs_worker_stop(worker);
+        app_close(&app);
+        i18n_release();
+        return 1;
+    }
     log_info("serve", "listening", "listen", opt->listen, "data", data, NULL);
     sigwait(&stop_signals, &sig);
     log_info("serve", "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+    live_stop(); /* streams end first: they would hold the server's shutdown */
     http_server_stop(srv);
     jobs_worker_stop(worker);
     app_close(&app);

@@ -95,6 +95,8 @@ int auth_session_create(struct db *db, int64_t account_id, bool api,
 /* Fill v from a session token of an active account.  ERR_NOTFOUND if none or expired. */
 int auth_session_lookup(struct db *db, struct arena *a, const char *token, struct viewer *v);
 int auth_session_delete(struct db *db, int64_t session_id);
+/* True while the session exists, has not expired and its account is active. */
+bool auth_session_active(struct db *db, int64_t session_id);
 /* End every other session of the member (after a password change). */
 int auth_session_delete_others(struct db *db, int64_t account_id, int64_t keep_session_id);
 /* "Sign out everywhere". */

@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../live/live.h"
 #include "../web/i18n.h"
 #include "../app.h"
 
@@ -65,9 +66,25 @@ int auth_session_lookup(struct db *db, struct arena *a, const char *token, struc
     return end < 0 ? end : rc;
 }
 
+bool auth_session_active(struct db *db, int64_t session_id)
+{
+    int64_t one = 0;
+
+    return db_get_i64(db, &one,
+                      "SELECT 1 FROM session s JOIN account a ON a.id = s.account_id"
+                      " WHERE s.id = ? AND s.expires_ms > ? AND a.status = 'active'",
+                      DB_I64(session_id), DB_I64(time_now_ms())) == 0;
+}
+
 int auth_session_delete(struct db *db, int64_t session_id)
 {
-    return db_exec(db, "DELETE FROM session WHERE id = ?", DB_I64(session_id));
+    int64_t account_id = 0;
+    int rc = db_get_i64(db, &account_id, "DELETE FROM session WHERE id = ? RETURNING account_id",
+                        DB_I64(session_id));
+
+    if (rc == ERR_NOTFOUND)
+        return 0;
+    return rc < 0 ? rc : live_session_ended(db, account_id, session_id);
 }
 
 int auth_session_delete_others(struct db *db, int64_t account_id, int64_t keep_session_id)
@@ -78,7 +95,9 @@ int auth_session_delete_others(struct db *db, int64_t account_id, int64_t keep_s
 
 int auth_session_delete_all(struct db *db, int64_t account_id)
 {
-    return db_exec(db, "DELETE FROM session WHERE account_id = ?", DB_I64(account_id));
+    int rc = db_exec(db, "DELETE FROM session WHERE account_id = ?", DB_I64(account_id));
+
+    return rc < 0 ? rc : live_member_signed_out(db, account_id);
 }
 
 /* ---- one-time sign-in links --------------------------------------------- */

@@ -342,6 +342,30 @@ int db_open(const char *target, struct db **out)
     return 0;
 }
 
+int db_listener_open(const char *target, const char *channel, struct db_listener **out)
+{
+    *out = NULL;
+    if (!db_target_is_pg(target))
+        return ERR_NOTFOUND;
+    return db_pg_listener_open(target, channel, out);
+}
+
+int db_listener_wait(struct db_listener *l, int timeout_ms)
+{
+    return db_pg_listener_wait(l, timeout_ms);
+}
+
+void db_listener_close(struct db_listener *l)
+{
+    if (l)
+        db_pg_listener_close(l);
+}
+
+int db_notify(struct db *db, const char *channel)
+{
+    return db->backend->notify(db, channel);
+}
+
 void db_cache_clear(struct db *db)
 {
     for (size_t i = 0; i < db->cache_cap; i++) {

@@ -137,6 +137,20 @@ void db_close(struct db *db);
 /* Apply every embedded migration not yet applied, in order, each in its own transaction. */
 int db_migrate(struct db *db);
 
+/*
+ * Notifications between nodes (PostgreSQL LISTEN/NOTIFY).  A listener is a
+ * dedicated connection; with SQLite there is one process and no listener
+ * (db_listener_open answers ERR_NOTFOUND).
+ */
+struct db_listener;
+int db_listener_open(const char *target, const char *channel, struct db_listener **out);
+/* Wait up to timeout_ms: 1 when notified, 0 on timeout, ERR_BUSY when the connection was
+ * lost (it is re-established on a later call; notifications may have been missed). */
+int db_listener_wait(struct db_listener *l, int timeout_ms);
+void db_listener_close(struct db_listener *l);
+/* Notify the listeners of channel when the current transaction commits; nothing on SQLite. */
+int db_notify(struct db *db, const char *channel);
+
 /* A bounded pool of connections to one database, safe to share between threads. */
 int db_pool_open(const char *target, unsigned size, struct db_pool **out);
 /* Borrow a connection, waiting while all are in use. */

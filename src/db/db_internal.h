@@ -83,7 +83,13 @@ struct db_backend {
     int (*set_read_only)(struct db *db, bool read_only);
     /* Called when a connection is borrowed: re-establish a lost one (best effort). */
     void (*check)(struct db *db);
+    int (*notify)(struct db *db, const char *channel);
 };
+
+/* PostgreSQL listeners (db_pg.c). */
+int db_pg_listener_open(const char *url, const char *channel, struct db_listener **out);
+int db_pg_listener_wait(struct db_listener *l, int timeout_ms);
+void db_pg_listener_close(struct db_listener *l);
 
 enum db_tx_state { DB_TX_IDLE, DB_TX_OPEN, DB_TX_FAILED };
 

@@ -22,6 +22,7 @@
 #include "../core/log.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 /* Type oids of the parameters Ruche sends (pg_type.h). */
 #define PG_OID_BYTEA 17
@@ -518,6 +519,88 @@ static void pg_close(struct db *db)
     db->conn = NULL;
 }
 
+static int pg_notify(struct db *db, const char *channel)
+{
+    return db_exec(db, "SELECT pg_notify(?, '')", DB_TEXT(channel));
+}
+
+/* ---- listeners ---------------------------------------------------------------- */
+
+struct db_listener {
+    PGconn *conn;
+    char *url;
+    char channel[64];
+};
+
+/* LISTEN on a fresh or re-established connection. */
+static int listen_start(struct db_listener *l)
+{
+    char sql[96];
+    PGresult *res;
+    int ok;
+
+    snprintf(sql, sizeof(sql), "LISTEN \"%s\"", l->channel);
+    res = PQexec(l->conn, sql);
+    ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    return ok ? 0 : ERR_BUSY;
+}
+
+int db_pg_listener_open(const char *url, const char *channel, struct db_listener **out)
+{
+    struct db_listener *l = calloc(1, sizeof(*l));
+
+    if (!l)
+        return ERR_NOMEM;
+    for (const char *p = channel; *p; p++)
+        if (!is_word_char(*p) || p - channel >= (ptrdiff_t)sizeof(l->channel) - 1)
+            BUG("bad channel name \"%s\"", channel);
+    snprintf(l->channel, sizeof(l->channel), "%s", channel);
+    l->url = strdup(url);
+    l->conn = PQconnectdb(url);
+    if (!l->url || PQstatus(l->conn) != CONNECTION_OK || listen_start(l) < 0) {
+        log_msg(LOG_ERROR, "db", "cannot listen on PostgreSQL", "channel", channel, NULL);
+        db_pg_listener_close(l);
+        return ERR_BUSY;
+    }
+    PQsetNoticeProcessor(l->conn, ignore_notice, NULL);
+    *out = l;
+    return 0;
+}
+
+int db_pg_listener_wait(struct db_listener *l, int timeout_ms)
+{
+    struct pollfd pfd;
+    PGnotify *n;
+    int notified = 0;
+
+    if (PQstatus(l->conn) != CONNECTION_OK) {
+        PQreset(l->conn);
+        if (PQstatus(l->conn) != CONNECTION_OK || listen_start(l) < 0) {
+            poll(NULL, 0, timeout_ms); /* do not spin while the server is away */
+            return ERR_BUSY;
+        }
+        log_msg(LOG_INFO, "db", "listening again after a lost connection", NULL);
+        return ERR_BUSY; /* what was notified meanwhile is lost: catch up */
+    }
+    pfd.fd = PQsocket(l->conn);
+    pfd.events = POLLIN;
+    if (poll(&pfd, 1, timeout_ms) > 0 && PQconsumeInput(l->conn) == 0)
+        return ERR_BUSY;
+    while ((n = PQnotifies(l->conn)) != NULL) {
+        notified = 1;
+        PQfreemem(n);
+    }
+    return notified;
+}
+
+void db_pg_listener_close(struct db_listener *l)
+{
+    PQfinish(l->conn);
+    free(l->url);
+    free(l);
+}
+
 const struct db_backend db_pg_backend = {
     .name = "postgresql",
     .open = pg_open,
@@ -537,4 +620,5 @@ const struct db_backend db_pg_backend = {
     .tx_state = pg_tx_state,
     .set_read_only = pg_set_read_only,
     .check = pg_check,
+    .notify = pg_notify,
 };

@@ -80,7 +80,8 @@ struct req {
     struct buf out;       /* response body */
     const char *out_type; /* Content-Type */
     struct kv_list out_headers;
-    bool is_api; /* errors as JSON */
+    bool is_api;                /* errors as JSON */
+    struct http_stream *stream; /* set by http_reply_stream() */
 };
 
 /* ---- reading the request ---------------------------------------------- */
@@ -124,6 +125,28 @@ int http_reply_err(struct req *r, int rc);
 /* True when a GET of path has a route the viewer may open (to show links only then). */
 bool http_route_reachable(struct req *r, const char *path);
 
+/* ---- streams (Server-Sent Events) --------------------------------------- */
+
+struct http_stream;
+
+struct http_stream_ops {
+    /*
+     * Copy up to max bytes of what is ready into buf and return the count;
+     * 0 when nothing is ready: the connection then waits, costing no
+     * thread, until http_stream_wake().  Set *end to close the stream once
+     * what was copied is sent.  Called with the stream's lock held.
+     */
+    size_t (*fill)(void *ctx, char *buf, size_t max, bool *end);
+    /* The connection is gone: release ctx.  Called once, never with a wake pending. */
+    void (*closed)(void *ctx);
+};
+
+/* Answer with an endless body of content_type, read through ops; NULL when out of memory. */
+struct http_stream *http_reply_stream(struct req *r, const char *content_type,
+                                      const struct http_stream_ops *ops, void *ctx);
+/* Something is ready: let a waiting stream call fill() again.  Any thread. */
+void http_stream_wake(struct http_stream *s);
+
 /* ---- routes ------------------------------------------------------------ */
 
 enum route_access {
@@ -162,5 +185,6 @@ extern const struct route auth_routes[];
 extern const struct route home_routes[];
 extern const struct route people_routes[];
 extern const struct route core_routes[];
+extern const struct route live_routes[];
 
 #endif

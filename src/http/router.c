@@ -14,10 +14,7 @@
 #include "../web/i18n.h"
 
 static const struct route *const route_tables[] = {
-    core_routes,
-    auth_routes,
-    home_routes,
-    people_routes,
+    core_routes, auth_routes, home_routes, live_routes, people_routes,
 };
 
 static const struct {

@@ -179,6 +179,73 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* ---- streams ------------------------------------------------------------- */
+
+struct http_stream {
+    struct MHD_Connection *conn;
+    pthread_mutex_t lock;
+    bool suspended; /* parked until http_stream_wake() */
+    const struct http_stream_ops *ops;
+    void *ctx;
+};
+
+struct http_stream *http_reply_stream(struct req *r, const char *content_type,
+                                      const struct http_stream_ops *ops, void *ctx)
+{
+    struct http_stream *s = calloc(1, sizeof(*s));
+
+    if (!s)
+        return NULL;
+    s->conn = r->conn;
+    s->ops = ops;
+    s->ctx = ctx;
+    pthread_mutex_init(&s->lock, NULL);
+    r->stream = s;
+    r->status = 200;
+    r->out_type = content_type;
+    http_set_header(r, "X-Accel-Buffering", "no"); /* nginx: pass events through at once */
+    return s;
+}
+
+void http_stream_wake(struct http_stream *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->suspended) {
+        s->suspended = false;
+        MHD_resume_connection(s->conn);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The library asks for more of the body: what fill() has, or park the connection. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *s = cls;
+    bool end = false;
+    size_t n;
+
+    (void)pos;
+    pthread_mutex_lock(&s->lock);
+    n = s->ops->fill(s->ctx, buf, max, &end);
+    if (n == 0 && !end) {
+        s->suspended = true;
+        MHD_suspend_connection(s->conn);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (n == 0 && end)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    struct http_stream *s = cls;
+
+    s->ops->closed(s->ctx);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
 /* Queue the response built in r; the body stays in the arena until completion. */
 static enum MHD_Result queue_response(struct conn_state *st, struct MHD_Connection *c)
 {
@@ -188,9 +255,16 @@ static enum MHD_Result queue_response(struct conn_state *st, struct MHD_Connecti
 
     if (r->status == 0)
         r->status = 200;
-    resp = MHD_create_response_from_buffer(r->out.len, r->out.s, MHD_RESPMEM_PERSISTENT);
-    if (!resp)
+    if (r->stream)
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, r->stream,
+                                                 stream_free);
+    else
+        resp = MHD_create_response_from_buffer(r->out.len, r->out.s, MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        if (r->stream)
+            stream_free(r->stream);
         return MHD_NO;
+    }
     for (size_t i = 0; http_security_headers[i][0]; i++)
         MHD_add_response_header(resp, http_security_headers[i][0], http_security_headers[i][1]);
     if (r->out_type)

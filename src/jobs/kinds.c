@@ -11,6 +11,7 @@
 #include "../auth/auth.h"
 #include "../core/arena.h"
 #include "../core/log.h"
+#include "../live/live.h"
 
 #define MAINTENANCE_EVERY_MS (3600LL * 1000)
 
@@ -29,6 +30,8 @@ static int job_maintenance(struct job *job)
 
     if (rc == 0)
         rc = jobs_prune(job->db);
+    if (rc == 0)
+        rc = live_prune(job->db);
     if (rc < 0) {
         job->error = "cleanup failed";
         return rc;

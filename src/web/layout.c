@@ -99,7 +99,15 @@ struct html *page_begin(struct req *r, const struct page *p)
     html_href(h, "/static/ruche.css");
     html_lit(h, "><link rel=\"icon\" type=\"image/svg+xml\"");
     html_href(h, "/static/favicon.svg");
-    html_lit(h, "></head>\n<body>");
+    html_lit(h, ">");
+    /* Signed-in pages receive live updates; the script only enhances them. */
+    if (has_member_bar) {
+        html_lit(h, "<script");
+        html_src(h, "/static/live.js");
+        html_lit(h, " defer></script></head>\n<body data-live=\"on\">");
+    } else {
+        html_lit(h, "</head>\n<body>");
+    }
 
     html_fmt(h, "<a class=\"skip-link\" href=\"#main\">%s</a>", _(r, "Aller au contenu"));
     html_lit(h, "<header class=\"site-header\"><div class=\"bar\"><a class=\"brand\"");

@@ -489,7 +489,9 @@ static void test_layout_member(void **state)
     expect_contains("lang-button", out, "id=\"lang-switch\" lang=\"en\">English</button>");
     expect_contains("end", out, "</footer>\n</body></html>\n");
     expect_absent("no-inline-style", out, "style=");
-    expect_absent("no-inline-script", out, "<script");
+    /* The only script is the live-update file: no inline script (the CSP forbids it). */
+    expect_contains("live-script", out, "<script src=\"/static/live.js\" defer></script>");
+    expect_absent("no-inline-script", out, "<script>");
     arena_clear(&f.a);
 }
 
