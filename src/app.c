@@ -51,7 +51,10 @@ static int write_config(const char *dir, const char *database)
     fprintf(f,
             "# Ruche instance settings (bootstrap only; site settings live in the database).\n"
             "# Address people use to reach this site, for links printed by the CLI.\n"
-            "base_url = %s\n",
+            "base_url = %s\n"
+            "# Reverse proxies (nginx) whose X-Forwarded-For header gives the client's address,\n"
+            "# e.g. trusted_proxies = 127.0.0.1 ::1\n"
+            "trusted_proxies =\n",
             APP_DEFAULT_BASE_URL);
     if (database)
         fprintf(f, "# PostgreSQL database shared by every node of this site.\ndatabase = %s\n",
@@ -141,6 +144,9 @@ static void read_config(struct app *app, const char *dir)
             app->base_url = strdup(value);
             /* Cookies get Secure when the site is reached over TLS. */
             app->cookie_secure = strncmp(value, "https://", 8) == 0;
+        } else if (strcmp(key, "trusted_proxies") == 0) {
+            free(app->trusted_proxies);
+            app->trusted_proxies = strdup(value);
         } else if (strcmp(key, "database") == 0 && *value) {
             free(app->db_target);
             app->db_target = strdup(value);
@@ -203,6 +209,7 @@ void app_close(struct app *app)
     free(app->db_target);
     free(app->files_dir);
     free(app->base_url);
+    free(app->trusted_proxies);
     sodium_memzero(app->secret, sizeof(app->secret));
     memset(app, 0, sizeof(*app));
 }

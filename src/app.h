@@ -22,6 +22,8 @@ struct app {
     struct db_pool *pool;
     unsigned char secret[APP_SECRET_LEN]; /* site key for CSRF tokens; in the setting table */
     bool cookie_secure;                   /* add Secure to cookies (behind TLS) */
+    char *trusted_proxies;                /* space-separated addresses whose X-Forwarded-For
+                                             is believed (ruche.conf trusted_proxies) */
 };
 
 /* Paths of an instance in dir. */

@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -32,6 +33,8 @@
 /* A body over its limit is read and dropped up to this much, then the connection is cut. */
 #define BODY_DRAIN_MAX (64 * 1024 * 1024)
 #define SHUTDOWN_WAIT_MS 10000
+/* Live streams stay open: room for 10,000 browsers and more (see raise_fd_limit()). */
+#define HTTP_CONNECTIONS_MAX 20000
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -89,11 +92,30 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return st;
 }
 
+/* True when ip is one of the space-separated addresses of list. */
+static bool address_listed(const char *list, const char *ip)
+{
+    size_t n = strlen(ip);
+
+    for (const char *p = list ? strstr(list, ip) : NULL; p; p = strstr(p + 1, ip))
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
+}
+
+/*
+ * The client's address: the socket's peer, or, when that peer is a trusted
+ * proxy, the last address of X-Forwarded-For (the one the proxy added).
+ */
 static void client_address(struct conn_state *st, struct MHD_Connection *c)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = info ? info->client_addr : NULL;
+    const char *forwarded, *last;
+    unsigned char probe[sizeof(struct in6_addr)];
+    char candidate[INET6_ADDRSTRLEN];
+    size_t n;
 
     snprintf(st->client_ip, sizeof(st->client_ip), "-");
     if (sa && sa->sa_family == AF_INET)
@@ -102,6 +124,22 @@ static void client_address(struct conn_state *st, struct MHD_Connection *c)
     else if (sa && sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                   st->client_ip, sizeof(st->client_ip));
+    if (!address_listed(st->srv->app->trusted_proxies, st->client_ip))
+        return;
+    forwarded = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!forwarded)
+        return;
+    last = strrchr(forwarded, ',');
+    last = last ? last + 1 : forwarded;
+    while (*last == ' ')
+        last++;
+    n = strcspn(last, " ");
+    if (n == 0 || n >= sizeof(candidate))
+        return;
+    memcpy(candidate, last, n);
+    candidate[n] = '\0';
+    if (inet_pton(AF_INET, candidate, probe) == 1 || inet_pton(AF_INET6, candidate, probe) == 1)
+        memcpy(st->client_ip, candidate, n + 1);
 }
 
 /* Split the raw URI into a decoded path and a strictly parsed query. */
@@ -534,6 +572,17 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, bool *i
     return inet_pton(AF_INET, host, &sa4->sin_addr) == 1 ? 0 : ERR_INVALID;
 }
 
+/* Each connection is a descriptor: take the hard limit, as long-lived streams need many. */
+static void raise_fd_limit(void)
+{
+    struct rlimit lim;
+
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
 int http_server_start(struct app *app, const struct http_options *opt, struct http_server **out)
 {
     struct http_server *srv;
@@ -544,6 +593,7 @@ int http_server_start(struct app *app, const struct http_options *opt, struct ht
 
     if (parse_listen(opt->listen, &ss, &is_v6) < 0)
         return ERR_INVALID;
+    raise_fd_limit();
     if (is_v6)
         flags |= MHD_USE_IPv6;
     srv = calloc(1, sizeof(*srv));
@@ -554,7 +604,8 @@ int http_server_start(struct app *app, const struct http_options *opt, struct ht
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_library_error, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(opt->threads < 2 ? 2 : opt->threads), MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)4000, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1000,
+        (unsigned)HTTP_CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)HTTP_CONNECTIONS_MAX, /* behind a proxy all share one address */
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opt->timeout_s ? opt->timeout_s : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)2048, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
