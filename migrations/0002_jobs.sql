@@ -13,6 +13,7 @@ CREATE TABLE job (
     max_attempts INTEGER NOT NULL DEFAULT 5,
     claimed_by TEXT,                         -- node that runs it now
     claimed_until_ms INTEGER,
+    claim_ms INTEGER NOT NULL DEFAULT 300000,  -- how long a claim lasts: the job's longest run
     last_error TEXT,
     created_ms INTEGER NOT NULL,
     done_ms INTEGER,                         -- set when it succeeded or gave up

@@ -176,9 +176,10 @@ static int tables_read(struct db_copy *c, const char ***names, size_t *n)
 /* Set is_parent[j] for each table j of names that table i references (itself aside). */
 static int parents_read(struct db_copy *c, const char **names, size_t n, size_t i, bool *is_parent)
 {
-    struct stmt *q =
-        db_query(c->source, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)",
-                 DB_TEXT(names[i])); /* 0 */
+    struct stmt *q = db_query(c->source,
+                              "SELECT DISTINCT \"table\"" /* 0 */
+                              "  FROM pragma_foreign_key_list(?)",
+                              DB_TEXT(names[i]));
 
     while (db_row(q))
         for (size_t j = 0; j < n; j++)
@@ -297,9 +298,10 @@ int db_copy_begin(struct db_copy *c, struct arena *a, struct db *source, struct 
 static int columns_read(struct db_copy *c, const char *table, const char ***cols, size_t *n)
 {
     size_t cap = 0;
-    struct stmt *q =
-        db_query(c->source, "SELECT name FROM pragma_table_info(?) ORDER BY cid", /* 0 */
-                 DB_TEXT(table));
+    struct stmt *q = db_query(c->source,
+                              "SELECT name" /* 0 */
+                              "  FROM pragma_table_info(?) ORDER BY cid",
+                              DB_TEXT(table));
 
     *cols = NULL;
     *n = 0;
@@ -383,7 +385,7 @@ static struct db_arg value_read(struct stmt *q, int i, struct arena *a)
     return DB_TEXTN(value_copy(a, p, len), len);
 }
 
-/* The rows of one table on their way: the source cursor and the batch being filled. */
+/* One table on its way: its columns and the batch of rows being filled. */
 struct copy_run {
     struct db_copy *c;
     struct db_copy_table *t;
@@ -393,7 +395,7 @@ struct copy_run {
     struct db_arg *args; /* batch_rows * ncols */
     size_t rows;         /* rows in the batch */
     struct arena values; /* text and blobs of the batch */
-    struct stmt insert;  /* prepared for batch_rows rows, once the first batch is full */
+    struct stmt insert;  /* for batch_rows rows, built when the first batch is full */
     bool has_insert;
 };
 

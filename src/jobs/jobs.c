@@ -27,16 +27,22 @@
 int jobs_enqueue(struct db *db, const char *kind, const char *payload, int64_t run_after_ms,
                  int64_t *id_out)
 {
+    return jobs_enqueue_claim(db, kind, payload, run_after_ms, JOBS_CLAIM_MS, id_out);
+}
+
+int jobs_enqueue_claim(struct db *db, const char *kind, const char *payload, int64_t run_after_ms,
+                       int64_t claim_ms, int64_t *id_out)
+{
     int64_t now = time_now_ms(), id = 0;
     int rc;
 
     if (strlen(payload) > JOBS_PAYLOAD_MAX)
         return ERR_TOOBIG;
     rc = db_get_i64(db, &id,
-                    "INSERT INTO job(kind, payload, run_after_ms, max_attempts, created_ms)"
-                    " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    "INSERT INTO job(kind, payload, run_after_ms, max_attempts, claim_ms,"
+                    " created_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     DB_TEXT(kind), DB_TEXT(payload), DB_I64(run_after_ms ? run_after_ms : now),
-                    DB_INT(JOBS_MAX_ATTEMPTS), DB_I64(now));
+                    DB_INT(JOBS_MAX_ATTEMPTS), DB_I64(claim_ms), DB_I64(now));
     if (rc == 0 && id_out)
         *id_out = id;
     return rc;
@@ -70,7 +76,7 @@ static int claim(struct db *db, struct arena *a, const char *node, struct job *j
 {
     int64_t now = time_now_ms();
     struct stmt *q = db_query(db,
-                              "UPDATE job SET claimed_by = ?, claimed_until_ms = ?,"
+                              "UPDATE job SET claimed_by = ?, claimed_until_ms = ? + claim_ms,"
                               "       attempts = attempts + 1"
                               " WHERE id = (SELECT id FROM job"
                               "              WHERE done_ms IS NULL AND run_after_ms <= ?"
@@ -80,7 +86,7 @@ static int claim(struct db *db, struct arena *a, const char *node, struct job *j
                               "              /*pg: FOR UPDATE SKIP LOCKED*/)"
                               " RETURNING id, kind, payload, attempts, max_attempts",
                               /*          0   1     2        3         4 */
-                              DB_TEXT(node), DB_I64(now + JOBS_CLAIM_MS), DB_I64(now), DB_I64(now));
+                              DB_TEXT(node), DB_I64(now), DB_I64(now), DB_I64(now));
     int rc = ERR_NOTFOUND;
 
     if (db_row(q)) {

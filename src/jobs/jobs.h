@@ -51,6 +51,9 @@ extern const struct job_kind job_kinds[];
 /* Queue a job due at run_after_ms (0: now).  id_out may be NULL. */
 int jobs_enqueue(struct db *db, const char *kind, const char *payload, int64_t run_after_ms,
                  int64_t *id_out);
+/* The same, for a job that may run up to claim_ms before another node takes it over. */
+int jobs_enqueue_claim(struct db *db, const char *kind, const char *payload, int64_t run_after_ms,
+                       int64_t claim_ms, int64_t *id_out);
 /* Queue a job unless one with the same unique_key is pending (returns 0 either way). */
 int jobs_enqueue_unique(struct db *db, const char *kind, const char *unique_key,
                         const char *payload, int64_t run_after_ms);

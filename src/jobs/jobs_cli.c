@@ -13,19 +13,24 @@
 
 #include <getopt.h>
 
-#define ENQUEUE_USAGE "debug-enqueue --data DIR --kind K [--payload P] [--count N]"
+#define ENQUEUE_USAGE                                                                              \
+    "debug-enqueue --data DIR --kind K [--payload P] [--count N] [--claim-seconds S]"
 #define JOBS_USAGE "debug-jobs --data DIR"
 
 static const struct option options[] = {
-    {"data", required_argument, NULL, 'd'},    {"kind", required_argument, NULL, 'k'},
-    {"payload", required_argument, NULL, 'p'}, {"count", required_argument, NULL, 'n'},
-    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    {"data", required_argument, NULL, 'd'},
+    {"kind", required_argument, NULL, 'k'},
+    {"payload", required_argument, NULL, 'p'},
+    {"count", required_argument, NULL, 'n'},
+    {"claim-seconds", required_argument, NULL, 'c'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 int cmd_debug_enqueue(int argc, char **argv)
 {
     const char *data = NULL, *kind = NULL, *payload = "";
-    int64_t count = 1;
+    int64_t count = 1, claim_s = JOBS_CLAIM_MS / 1000;
     struct app app;
     struct db *db;
     int c, rc = 0;
@@ -45,7 +50,10 @@ int cmd_debug_enqueue(int argc, char **argv)
             payload = optarg;
         else if (c == 'n' && (!str_to_i64(optarg, &count) || count < 1 || count > 100000))
             return cli_usage_error("debug-enqueue", ENQUEUE_USAGE, "--count : de 1 à 100000");
-        else if (c != 'n')
+        else if (c == 'c' && (!str_to_i64(optarg, &claim_s) || claim_s < 1 || claim_s > 86400))
+            return cli_usage_error("debug-enqueue", ENQUEUE_USAGE,
+                                   "--claim-seconds : de 1 à 86400");
+        else if (c != 'n' && c != 'c')
             return cli_usage_error("debug-enqueue", ENQUEUE_USAGE, "option inconnue");
     }
     if (!(data = cli_data_dir(data)) || !kind)
@@ -54,7 +62,7 @@ int cmd_debug_enqueue(int argc, char **argv)
         return 1;
     if ((rc = db_tx_begin(db)) == 0) {
         for (int64_t i = 0; i < count && rc == 0; i++)
-            rc = jobs_enqueue(db, kind, payload, 0, NULL);
+            rc = jobs_enqueue_claim(db, kind, payload, 0, claim_s * 1000, NULL);
         if (rc == 0)
             rc = db_tx_commit(db);
         else

@@ -4,13 +4,17 @@
  * "maintenance" runs every hour: it deletes what has expired (sessions,
  * sign-in links, throttling windows) and old finished jobs, then queues
  * its next run.  Its unique key names the hour, so nodes that all queue
- * it get one run.  "echo" only logs its payload (or fails when the payload
- * is "fail"): `ruche debug-enqueue` uses it to exercise the queue.
+ * it get one run.  "echo" only logs its payload, fails when the payload
+ * is "fail" and takes N ms for "sleep:N": `ruche debug-enqueue` uses it to
+ * exercise the queue.
  */
 #include "jobs.h"
 #include "../auth/auth.h"
 #include "../core/arena.h"
 #include "../core/log.h"
+#include "../core/str.h"
+
+#include <time.h>
 #include "../live/live.h"
 
 #define MAINTENANCE_EVERY_MS (3600LL * 1000)
@@ -42,9 +46,16 @@ static int job_maintenance(struct job *job)
 
 static int job_echo(struct job *job)
 {
+    int64_t sleep_ms;
+
     if (strcmp(job->payload, "fail") == 0) {
         job->error = "asked to fail";
         return ERR_INVALID;
+    }
+    if (str_starts_with(job->payload, "sleep:") && str_to_i64(job->payload + 6, &sleep_ms) &&
+        sleep_ms > 0 && sleep_ms <= 600000) {
+        struct timespec pause = {sleep_ms / 1000, (sleep_ms % 1000) * 1000000};
+        nanosleep(&pause, NULL);
     }
     log_info("jobs", "echo", "payload", job->payload, NULL);
     return 0;
