@@ -449,6 +449,19 @@ static int pg_set_read_only(struct db *db, bool read_only)
                      : db_exec(db, "SET default_transaction_read_only = off");
 }
 
+/*
+ * Connect with a 5 s timeout unless the URL sets its own: a server that
+ * does not answer must give a 503 soon, not hang a request.  Keywords
+ * after the expanded URL would override it, so the default comes first.
+ */
+static PGconn *connect_url(const char *url)
+{
+    const char *const keywords[] = {"connect_timeout", "dbname", NULL};
+    const char *const values[] = {"5", url, NULL};
+
+    return PQconnectdbParams(keywords, values, 1);
+}
+
 /* Notices ("relation already exists, skipping") are not worth a log line. */
 static void ignore_notice(void *arg, const char *message)
 {
@@ -490,7 +503,7 @@ static int pg_open(struct db *db, const char *url)
 
     if (!c)
         return ERR_NOMEM;
-    c->conn = PQconnectdb(url);
+    c->conn = connect_url(url);
     c->generation = 1;
     db->conn = c;
     if (PQstatus(c->conn) != CONNECTION_OK) {
@@ -557,7 +570,7 @@ int db_pg_listener_open(const char *url, const char *channel, struct db_listener
             BUG("bad channel name \"%s\"", channel);
     snprintf(l->channel, sizeof(l->channel), "%s", channel);
     l->url = strdup(url);
-    l->conn = PQconnectdb(url);
+    l->conn = connect_url(url);
     if (!l->url || PQstatus(l->conn) != CONNECTION_OK || listen_start(l) < 0) {
         log_msg(LOG_ERROR, "db", "cannot listen on PostgreSQL", "channel", channel, NULL);
         db_pg_listener_close(l);
