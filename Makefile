@@ -38,8 +38,11 @@ run: build $(DEMO)/ruche.db
 test: deps-test
 	@tools/run-tests
 
+# Release build (its own directory), then every bench script; writes BENCHMARKS.md (~5 min).
 bench: deps-test
-	bench/run.sh
+	@test -f build-release/build.ninja || meson setup build-release --buildtype=release -Db_ndebug=true
+	ninja -C build-release
+	RUCHE_BIN=build-release/ruche bench/run.sh
 
 clean:
 	rm -rf $(BUILD) build-asan build-release

@@ -1,4 +1,5 @@
 -- Accounts, sessions, one-time links, sign-in throttling and site settings.
+-- Ids are AUTOINCREMENT: a deleted session's id never names a new one.
 -- Times are INTEGER unix milliseconds (UTC); booleans 0/1.
 
 CREATE TABLE setting (
@@ -7,7 +8,7 @@ CREATE TABLE setting (
 );
 
 CREATE TABLE account (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: ids name sessions and events
     email TEXT NOT NULL UNIQUE,              -- stored lower-case
     name TEXT NOT NULL,
     name_folded TEXT NOT NULL,               -- lower-case, accents removed: search and sort
@@ -27,7 +28,7 @@ CREATE TABLE account (
 CREATE INDEX account_name_folded ON account(name_folded, id);
 
 CREATE TABLE session (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: ids name sessions and events
     token_hash BLOB NOT NULL UNIQUE,         -- BLAKE2b of the token; the token is never stored
     account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
     kind TEXT NOT NULL DEFAULT 'browser' CHECK (kind IN ('browser', 'api')),
@@ -37,7 +38,7 @@ CREATE TABLE session (
 CREATE INDEX session_account ON session(account_id);
 
 CREATE TABLE login_link (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: ids name sessions and events
     token_hash BLOB NOT NULL UNIQUE,
     account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
     created_ms INTEGER NOT NULL,

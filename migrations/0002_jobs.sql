@@ -4,7 +4,7 @@
 -- until max_attempts.
 
 CREATE TABLE job (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: ids name sessions and events
     kind TEXT NOT NULL,
     payload TEXT NOT NULL DEFAULT '',
     unique_key TEXT,                         -- at most one pending job per key

@@ -5,7 +5,7 @@
 -- deleted by the hourly upkeep.
 
 CREATE TABLE live_event (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: ids name sessions and events
     kind TEXT NOT NULL,
     member_id INTEGER NOT NULL DEFAULT 0,    -- audience: one member, or 0 for every member
     session_id INTEGER NOT NULL DEFAULT 0,   -- the session a "session.ended" is about

@@ -28,6 +28,12 @@ function openStream() {
 self.onconnect = function (event) {
     var port = event.ports[0];
     ports.push(port);
+    /* A tab says goodbye when it goes away (live.js, on pagehide). */
+    port.onmessage = function (message) {
+        if (message.data === 'bye') {
+            ports = ports.filter(function (p) { return p !== port; });
+        }
+    };
     port.start();
     if (!source || source.readyState === EventSource.CLOSED) {
         openStream();

@@ -51,6 +51,9 @@
                 show(event.data.kind, event.data.data, event.data.id);
             };
             worker.port.start();
+            window.addEventListener('pagehide', function () {
+                worker.port.postMessage('bye');
+            });
             return;
         } catch (e) {
             /* fall through to a stream of our own */

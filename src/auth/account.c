@@ -172,6 +172,28 @@ int auth_account_set_lang(struct db *db, int64_t id, const char *lang)
     return db_exec(db, "UPDATE account SET lang = ? WHERE id = ?", DB_TEXT(lang), DB_I64(id));
 }
 
+int auth_account_set_details(struct db *db, int64_t id, const char *name, const char *job,
+                             const char *department, const char *site)
+{
+    struct arena a;
+    char *norm;
+    int rc = ERR_INVALID;
+
+    arena_init(&a);
+    norm = name_normalise(&a, name);
+    if (norm) {
+        rc = db_exec(db,
+                     "UPDATE account SET name = ?, name_folded = ?, job = ?, department = ?,"
+                     " site = ? WHERE id = ?",
+                     DB_TEXT(norm), DB_TEXT(str_fold(&a, norm)), DB_TEXT(job), DB_TEXT(department),
+                     DB_TEXT(site), DB_I64(id));
+        if (rc == 0 && db_changes(db) == 0)
+            rc = ERR_NOTFOUND;
+    }
+    arena_clear(&a);
+    return rc;
+}
+
 int auth_account_set_active(struct db *db, int64_t id, bool active)
 {
     int rc;

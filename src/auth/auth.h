@@ -81,6 +81,11 @@ int auth_account_by_email(struct db *db, struct arena *a, const char *email, str
 /* Set a new password; temporary marks it to be replaced at next sign-in. */
 int auth_account_set_password(struct db *db, int64_t id, const char *password, bool temporary);
 int auth_account_set_lang(struct db *db, int64_t id, const char *lang);
+/* Set the display name (trimmed, 1-AUTH_NAME_MAX characters, kept in step with name_folded)
+ * and the job, department and site, which the caller has validated.  ERR_INVALID on a bad
+ * name, ERR_NOTFOUND without such an account. */
+int auth_account_set_details(struct db *db, int64_t id, const char *name, const char *job,
+                             const char *department, const char *site);
 /* Activate or deactivate; deactivation ends every session and token at once. */
 int auth_account_set_active(struct db *db, int64_t id, bool active);
 /* Check e-mail and password of an active account; ERR_DENIED otherwise (same time either way). */
@@ -95,8 +100,8 @@ int auth_session_create(struct db *db, int64_t account_id, bool api,
 /* Fill v from a session token of an active account.  ERR_NOTFOUND if none or expired. */
 int auth_session_lookup(struct db *db, struct arena *a, const char *token, struct viewer *v);
 int auth_session_delete(struct db *db, int64_t session_id);
-/* True while the session exists, has not expired and its account is active. */
-bool auth_session_active(struct db *db, int64_t session_id);
+/* True while the session of account_id exists, has not expired and its account is active. */
+bool auth_session_active(struct db *db, int64_t session_id, int64_t account_id);
 /* End every other session of the member (after a password change). */
 int auth_session_delete_others(struct db *db, int64_t account_id, int64_t keep_session_id);
 /* "Sign out everywhere". */

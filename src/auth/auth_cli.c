@@ -167,10 +167,13 @@ int cmd_user_passwd(int argc, char **argv)
         return 1;
     arena_init(&a);
     rc = find_account(db, "user passwd", o.email, &a, &acc) ? ERR_NOTFOUND : 0;
-    if (rc == 0 && (rc = auth_account_set_password(db, acc.id, password, o.temporary)) < 0)
+    /* A new password closes every session opened with the old one. */
+    if (rc == 0 && (rc = auth_account_set_password(db, acc.id, password, o.temporary)) == 0)
+        rc = auth_session_delete_all(db, acc.id);
+    if (rc < 0 && rc != ERR_NOTFOUND)
         fprintf(stderr, "ruche user passwd : échec (%s)\n", err_name(rc));
     if (rc == 0)
-        printf("Mot de passe de %s changé%s.\n", acc.email,
+        printf("Mot de passe de %s changé%s ; ses sessions sont fermées.\n", acc.email,
                o.temporary ? " (provisoire : à remplacer à la prochaine connexion)" : "");
     sodium_memzero(password, sizeof(password));
     arena_clear(&a);

@@ -9,6 +9,8 @@
  */
 #include "auth.h"
 #include "../core/str.h"
+#include "../core/arena.h"
+#include "../core/buf.h"
 #include "../db/db.h"
 #include "../live/live.h"
 #include "../web/i18n.h"
@@ -66,14 +68,15 @@ int auth_session_lookup(struct db *db, struct arena *a, const char *token, struc
     return end < 0 ? end : rc;
 }
 
-bool auth_session_active(struct db *db, int64_t session_id)
+bool auth_session_active(struct db *db, int64_t session_id, int64_t account_id)
 {
     int64_t one = 0;
 
     return db_get_i64(db, &one,
                       "SELECT 1 FROM session s JOIN account a ON a.id = s.account_id"
-                      " WHERE s.id = ? AND s.expires_ms > ? AND a.status = 'active'",
-                      DB_I64(session_id), DB_I64(time_now_ms())) == 0;
+                      " WHERE s.id = ? AND s.account_id = ? AND s.expires_ms > ?"
+                      "   AND a.status = 'active'",
+                      DB_I64(session_id), DB_I64(account_id), DB_I64(time_now_ms())) == 0;
 }
 
 int auth_session_delete(struct db *db, int64_t session_id)
@@ -89,8 +92,27 @@ int auth_session_delete(struct db *db, int64_t session_id)
 
 int auth_session_delete_others(struct db *db, int64_t account_id, int64_t keep_session_id)
 {
-    return db_exec(db, "DELETE FROM session WHERE account_id = ? AND id <> ?", DB_I64(account_id),
-                   DB_I64(keep_session_id));
+    struct arena a;
+    struct buf ids; /* int64_t each: the sessions deleted, whose streams must end */
+    struct stmt *q;
+    int rc;
+
+    arena_init(&a);
+    buf_init_arena(&ids, &a);
+    q = db_query(db, "DELETE FROM session WHERE account_id = ? AND id <> ? RETURNING id",
+                 DB_I64(account_id), DB_I64(keep_session_id));
+    while (db_row(q)) {
+        int64_t id = db_i64(q, 0);
+        buf_add(&ids, &id, sizeof(id));
+    }
+    rc = db_end(q);
+    for (size_t i = 0; rc == 0 && i < ids.len / sizeof(int64_t); i++) {
+        int64_t id;
+        memcpy(&id, ids.s + i * sizeof(id), sizeof(id));
+        rc = live_session_ended(db, account_id, id);
+    }
+    arena_clear(&a);
+    return rc;
 }
 
 int auth_session_delete_all(struct db *db, int64_t account_id)

@@ -161,6 +161,11 @@ bool db_row(struct stmt *q)
     q->has_row = false;
     if (q->rc < 0 || q->is_done || !q->handle)
         return false;
+    if (q->db->read_only && !q->db->backend->is_read_only(q)) {
+        log_msg(LOG_ERROR, "db", "write refused on a read-only connection", "sql", q->sql, NULL);
+        q->rc = ERR_DB;
+        return false;
+    }
     rc = q->db->backend->step(q);
     if (rc > 0) {
         q->has_row = true;
@@ -286,13 +291,16 @@ int64_t db_changes(struct db *db)
     return db->changes;
 }
 
+/*
+ * Read-only is checked here, statement by statement, rather than with a
+ * database setting: SQLite's PRAGMA query_only expires every prepared
+ * statement of the connection (the cache would never hit), and
+ * PostgreSQL's SET costs two round trips per request.
+ */
 int db_set_read_only(struct db *db, bool read_only)
 {
-    int rc = db->backend->set_read_only(db, read_only);
-
-    if (rc == 0)
-        db->read_only = read_only;
-    return rc;
+    db->read_only = read_only;
+    return 0;
 }
 
 int db_exec_script(struct db *db, const char *script)

@@ -80,7 +80,8 @@ struct db_backend {
     int (*tx_begin)(struct db *db);
     /* DB_TX_IDLE, DB_TX_OPEN, or DB_TX_FAILED (an error ended it; only ROLLBACK works). */
     int (*tx_state)(struct db *db);
-    int (*set_read_only)(struct db *db, bool read_only);
+    /* True when q cannot change the database (transaction control counts as reading). */
+    bool (*is_read_only)(struct stmt *q);
     /* Called when a connection is borrowed: re-establish a lost one (best effort). */
     void (*check)(struct db *db);
     int (*notify)(struct db *db, const char *channel);

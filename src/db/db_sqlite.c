@@ -202,7 +202,7 @@ static int sqlite_exec_script(struct db *db, const char *script)
 
 static int sqlite_tx_begin(struct db *db)
 {
-    /* query_only refuses IMMEDIATE: a read-only connection takes a plain snapshot. */
+    /* A read-only connection takes a plain snapshot, without the write lock. */
     if (db->read_only)
         return db_exec(db, "BEGIN");
     return db_exec(db, "BEGIN IMMEDIATE");
@@ -213,10 +213,9 @@ static int sqlite_tx_state(struct db *db)
     return sqlite3_get_autocommit(conn_of(db)) ? DB_TX_IDLE : DB_TX_OPEN;
 }
 
-static int sqlite_set_read_only(struct db *db, bool read_only)
+static bool sqlite_is_read_only(struct stmt *q)
 {
-    return read_only ? db_exec(db, "PRAGMA query_only = ON")
-                     : db_exec(db, "PRAGMA query_only = OFF");
+    return sqlite3_stmt_readonly(handle_of(q)) != 0;
 }
 
 static void sqlite_check(struct db *db)
@@ -296,7 +295,7 @@ const struct db_backend db_sqlite_backend = {
     .exec_script = sqlite_exec_script,
     .tx_begin = sqlite_tx_begin,
     .tx_state = sqlite_tx_state,
-    .set_read_only = sqlite_set_read_only,
+    .is_read_only = sqlite_is_read_only,
     .check = sqlite_check,
     .notify = sqlite_notify,
 };

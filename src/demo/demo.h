@@ -41,6 +41,21 @@ struct demo_person {
 extern const struct demo_person demo_people[];
 extern const size_t demo_people_len;
 
+/*
+ * A filled profile for one person (matched by first and last name), at
+ * various levels of completeness: NULL or "" leaves a field empty.  Skills
+ * are comma-separated.  phone_vis and birthday_vis are visibility names
+ * (NULL: the default, "communities").
+ */
+struct demo_profile {
+    const char *first, *last;
+    const char *phone, *birthday, *skills, *bio;
+    const char *phone_vis, *birthday_vis;
+};
+
+extern const struct demo_profile demo_profiles[];
+extern const size_t demo_profiles_len;
+
 /* The one administrator: the person the demo tells to sign in. */
 const struct demo_person *demo_person_admin(void);
 

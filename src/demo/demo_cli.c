@@ -20,8 +20,10 @@
  */
 #include "../core/core.h"
 #include "../core/arena.h"
+#include "../core/str.h"
 #include "../db/db.h"
 #include "../auth/auth.h"
+#include "../people/people.h"
 #include "../app.h"
 #include "../cli.h"
 #include "demo.h"
@@ -253,6 +255,80 @@ static void demo_report_print(const struct demo_run *run, const char *base_url,
         printf("Ces identifiants sont enregistrés dans %s.\n", credentials_path);
 }
 
+/* ---- profiles and follows -------------------------------------------------- */
+
+/* The account id of the person named first and last; 0 when not in the table. */
+static int64_t demo_person_id(const struct demo_run *run, const char *first, const char *last)
+{
+    for (size_t i = 0; i < demo_people_len; i++)
+        if (strcmp(demo_people[i].first, first) == 0 && strcmp(demo_people[i].last, last) == 0)
+            return run->person_ids[i];
+    return 0;
+}
+
+/* Split a comma-separated list into trimmed entries, in the run's arena. */
+static const char **demo_skills_split(struct demo_run *run, const char *list, size_t *len)
+{
+    size_t cap = 1, n = 0;
+    const char **items;
+
+    for (const char *p = list; *p; p++)
+        cap += *p == ',';
+    items = arena_array(&run->a, cap, sizeof(*items));
+    while (*list) {
+        size_t seg = strcspn(list, ","), trimmed;
+        const char *s = str_trim(arena_strndup(&run->a, list, seg), &trimmed);
+        if (trimmed)
+            items[n++] = arena_strndup(&run->a, s, trimmed);
+        list += seg + (list[seg] == ',');
+    }
+    *len = n;
+    return items;
+}
+
+static int demo_profiles_create(struct demo_run *run)
+{
+    for (size_t i = 0; i < demo_profiles_len; i++) {
+        const struct demo_profile *d = &demo_profiles[i];
+        int64_t id = demo_person_id(run, d->first, d->last);
+        struct profile_update u = {
+            .phone = d->phone, .birthday = d->birthday, .bio = d->bio, .has_skills = true};
+        const char *bad = NULL;
+        int rc;
+
+        if (!id)
+            BUG("demo profile of %s %s names nobody", d->first, d->last);
+        u.skills = demo_skills_split(run, d->skills, &u.skills_len);
+        u.vis[PEOPLE_FIELD_PHONE] = d->phone_vis;
+        u.vis[PEOPLE_FIELD_BIRTHDAY] = d->birthday_vis;
+        if ((rc = people_profile_save(run->db, id, &u, &bad)) < 0) {
+            fprintf(stderr, "ruche demo: profile of %s %s: bad %s\n", d->first, d->last,
+                    bad ? bad : "?");
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* Everyone follows a few colleagues, and many follow the administrator's pilot group. */
+static int demo_follows_create(struct demo_run *run)
+{
+    static const size_t steps[] = {1, 3, 7, 12};
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < demo_people_len; i++) {
+        if (demo_people[i].is_invited)
+            continue;
+        for (size_t k = 0; rc == 0 && k < ARRAY_SIZE(steps) && k <= i % 5; k++) {
+            size_t j = (i + steps[k]) % demo_people_len;
+            rc = people_follow(run->db, run->person_ids[i], run->person_ids[j]);
+        }
+        if (rc == 0 && i > 1)
+            rc = people_follow(run->db, run->person_ids[i], run->person_ids[i % 2]);
+    }
+    return rc;
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 /* Every part, in one transaction: all of the demo or nothing. */
@@ -262,7 +338,8 @@ static int demo_parts_create(struct demo_run *run)
 
     if ((rc = db_tx_begin(run->db)) < 0)
         return rc;
-    if ((rc = demo_members_create(run)) < 0) {
+    if ((rc = demo_members_create(run)) < 0 || (rc = demo_profiles_create(run)) < 0 ||
+        (rc = demo_follows_create(run)) < 0) {
         db_tx_rollback(run->db);
         return rc;
     }

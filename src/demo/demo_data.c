@@ -229,3 +229,62 @@ char *demo_person_email(struct arena *a, const struct demo_person *p)
     buf_addstr(&b, "@" DEMO_DOMAIN);
     return b.s;
 }
+
+/* Profiles, from nearly complete to nearly empty; birthdays with and without a year. */
+/* clang-format off */
+const struct demo_profile demo_profiles[] = {
+    { "Claire", "Martin", "+33 4 72 10 20 30", "1976-05-14",
+      "gouvernance des systèmes d'information, sécurité, conduite du changement",
+      "Je pilote l'informatique d'Alvéole depuis 2015.\n\nN'hésitez pas à me solliciter "
+      "sur le réseau social : c'est fait pour ça.", "everyone", "communities" },
+    { "Hugo", "Renaud", "+33 4 72 10 20 31", "03-22",
+      "animation de réseau, conduite du changement, PHP",
+      "Chef de projet du réseau social interne : vos idées m'intéressent.", "everyone", NULL },
+    { "Zoé", "Moreau", "", "1991-11-02", "PHP, SQL, accessibilité numérique",
+      "Développeuse, amatrice d'escalade.", NULL, "me" },
+    { "Karim", "Benali", "+33 4 72 10 20 33", "", "support utilisateurs, Linux", "", NULL, NULL },
+    { "Wei", "Zhang", "+33 4 72 10 20 34", "08-08", "Linux, réseaux, sauvegardes", "",
+      "me", "everyone" },
+    { "Jérôme", "Lefèvre", "+33 4 72 10 20 00", "1968-01-30",
+      "gouvernance associative, stratégie, plaidoyer",
+      "Directeur général d'Alvéole. Mon bureau est ouvert le jeudi matin.", "communities",
+      "me" },
+    { "Solène", "Vidal", "+33 4 72 10 20 40", "07-19",
+      "communication, relations presse, animation de réseau",
+      "Responsable de la communication : envoyez-moi vos actualités !", "everyone",
+      "everyone" },
+    { "Hélène", "Dubois", "", "1988-02-29", "rédaction, réseaux sociaux", "", NULL, NULL },
+    { "Inès", "Chevalier", "+33 6 12 34 56 78", "12-05", "graphisme, mise en page, illustration",
+      "Graphiste : affiches, plaquettes et rapports annuels.", "me", "everyone" },
+    { "Benoît", "Fournier", "+33 4 72 10 20 50", "1972-09-09",
+      "comptabilité, contrôle de gestion, trésorerie",
+      "Responsable administratif et financier.", "communities", NULL },
+    { "Agnès", "Lemaire", "+33 4 72 10 20 51", "04-17", "comptabilité, paie, fiscalité associative",
+      "Comptable depuis vingt ans, dont dix dans le monde associatif.", NULL, NULL },
+    { "Joël", "Masson", "", "", "comptabilité", "", NULL, NULL },
+    { "Cédric", "Morel", "+33 4 72 10 20 61", "1984-06-25", "paie, droit social",
+      "Gestionnaire de paie : pour toute question sur votre bulletin.", "everyone", "me" },
+    { "Véronique", "Blanc", "+33 4 72 10 20 60", "10-10", "recrutement, droit social, formation",
+      "", "communities", "communities" },
+    { "Françoise", "Girard", "", "", "", "", NULL, NULL },
+    { "Émilie", "Giraud", "+33 4 72 10 20 70", "1980-12-01",
+      "droit associatif, contrats, RGPD",
+      "Responsable juridique : statuts, conventions, contrats.", "everyone", NULL },
+    { "Aïcha", "Traoré", "", "03-08", "droit associatif, fiscalité associative, bénévolat",
+      "Juriste, je conseille les associations adhérentes.", NULL, "everyone" },
+    { "Noël", "Fabre", "+33 6 98 76 54 32", "12-25", "animation de réseau, Drôme, Ardèche",
+      "Animateur réseau sur la Drôme et l'Ardèche.", "everyone", "everyone" },
+    { "Mamadou", "Diallo", "+33 6 11 22 33 44", "", "animation de réseau, économie sociale",
+      "", NULL, NULL },
+    { "Léa", "Bonnet", "", "1995-04-03", "animation de réseau, montagne, événementiel", "", NULL,
+      "me" },
+    { "Gaëlle", "Perrin", "+33 4 72 10 20 80", "09-15",
+      "vie associative, accompagnement des bénévoles, formation",
+      "Responsable de la vie associative.", "communities", NULL },
+    { "Laëtitia", "Marchand", "+33 6 55 44 33 22", "", "événementiel, logistique", "", NULL,
+      NULL },
+    { "Marc-Antoine", "Lambert", "", "", "conduite du changement, formation",
+      "Consultant, j'accompagne le déploiement du réseau.", NULL, NULL },
+};
+/* clang-format on */
+const size_t demo_profiles_len = ARRAY_SIZE(demo_profiles);

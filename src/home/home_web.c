@@ -23,29 +23,17 @@ static const char *first_name(struct req *r, const char *name)
 
 static int newcomers_block(struct req *r, struct html *h)
 {
-    struct stmt *st = db_query(r->db,
-                               "SELECT id, name, job, department, site"
-                               /*      0   1     2    3           4 */
-                               "  FROM account"
-                               " WHERE status = 'active' AND id <> ?"
-                               " ORDER BY created_ms DESC, id DESC LIMIT ? /*scan-ok*/",
-                               DB_I64(r->viewer.id), DB_INT(HOME_NEWCOMERS));
+    struct person_summary *items;
+    size_t len = 0;
+    int rc = people_newcomers(r->db, r->a, &r->viewer, HOME_NEWCOMERS, &items, &len);
 
     html_fmt(h, "<section class=\"card\"><h2>%s</h2><ul class=\"people\">", _(r, "Nouveaux venus"));
-    while (db_row(st)) {
-        struct person_summary p = {
-            .id = db_i64(st, 0),
-            .name = db_text(st, 1),
-            .job = db_text(st, 2),
-            .department = db_text(st, 3),
-            .site = db_text(st, 4),
-        };
-        people_card(r, h, &p);
-    }
+    for (size_t i = 0; i < len; i++)
+        people_card(r, h, &items[i]);
     html_fmt(h, "</ul><p><a");
     html_href(h, "/people");
     html_fmt(h, ">%s</a></p></section>", _(r, "Tout l'annuaire"));
-    return db_end(st);
+    return rc;
 }
 
 static int network_block(struct req *r, struct html *h)

@@ -266,7 +266,10 @@ static void replay(struct db *db, struct live_client *c)
 
     while (db_row(q)) {
         event_from_row(q, &e);
-        deliver(&e, c);
+        /* Control events are history: they ended the streams of their time, not this one. */
+        if (strcmp(e.kind, LIVE_KIND_SESSION_ENDED) != 0 &&
+            strcmp(e.kind, LIVE_KIND_MEMBER_SIGNED_OUT) != 0)
+            deliver(&e, c);
     }
     db_end(q);
     c->resume_after = -1;
@@ -308,7 +311,7 @@ static void heartbeat(struct db *db)
 
     pthread_mutex_lock(&bus.lock);
     for (struct live_client *c = bus.clients; c; c = c->next) {
-        if (!auth_session_active(db, c->session_id))
+        if (!auth_session_active(db, c->session_id, c->member_id))
             client_end(c);
         else
             client_send(c, ping, sizeof(ping) - 1);

@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# bench/cluster.sh - two `ruche serve` nodes on one PostgreSQL database behind nginx:
+#   * the signed-in home page through nginx (one node, then both) beside one node direct;
+#   * the delay from a publication to the event on each node's live stream
+#     (bench/sse-delay.js, BENCH_PUBLISHES times, 200 by default).
+# nginx's proxy settings are those of docs/nginx.conf, in plain HTTP on 127.0.0.1.
+# Everything is bounded in time; every process started here is stopped by its PID on exit.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init cluster
+need "$WRK" curl "$NGINX" psql node
+
+PUBLISHES=${BENCH_PUBLISHES:-200}
+
+pg_ensure
+pg_createdb bench_cluster
+DB_URL=$(pg_url bench_cluster)
+log "PostgreSQL instance"
+make_instance "$TMP/data" "$DB_URL"
+PA=$(free_port)
+start_ruche "$TMP/data" "$PA" "$TMP/serve-a.log"
+PID_A=$RUCHE_PID
+PB=$(free_port)
+while [[ $PB == "$PA" ]]; do PB=$(free_port); done
+start_ruche "$TMP/data" "$PB" "$TMP/serve-b.log"
+PID_B=$RUCHE_PID
+
+sign_in "http://127.0.0.1:$PA"
+export RUCHE_COOKIE=$COOKIE
+STATUS=$(curl -s -o "$TMP/page-b.html" -w '%{http_code}' -H "Cookie: $COOKIE" "http://127.0.0.1:$PB/")
+[[ $STATUS == 200 ]] || die "node B answered $STATUS to a session opened on node A"
+PAGE_BYTES=$(wc -c <"$TMP/page-b.html")
+MEMBER=$(psql -At "$DB_URL" -c "SELECT id FROM account WHERE email = '$EMAIL'")
+[[ $MEMBER =~ ^[0-9]+$ ]] || die "no member id for $EMAIL"
+
+# ---- nginx: one upstream per case, proxy settings from docs/nginx.conf ----------------
+
+N1=$(free_port)
+N2=$(free_port)
+while [[ $N2 == "$N1" ]]; do N2=$(free_port); done
+PROXY_SETTINGS="
+        proxy_http_version 1.1;
+        proxy_set_header Connection \"\";
+        proxy_set_header Host \$host;
+        proxy_set_header X-Forwarded-For \$remote_addr;
+        proxy_set_header X-Forwarded-Proto \$scheme;
+        proxy_connect_timeout 5s;
+        proxy_next_upstream error timeout;
+        location = /live {
+            proxy_pass http://UPSTREAM;
+            proxy_buffering off;
+            proxy_cache off;
+            proxy_read_timeout 1h;
+        }
+        location / {
+            proxy_pass http://UPSTREAM;
+        }"
+cat >"$TMP/nginx.conf" <<EOF
+$(nginx_user_line)
+daemon off;
+worker_processes 2;
+error_log $TMP/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $TMP/nginx-body;
+    proxy_temp_path $TMP/nginx-proxy;
+    client_max_body_size 25m;
+    upstream ruche_one {
+        server 127.0.0.1:$PA;
+        keepalive 64;
+    }
+    upstream ruche_two {
+        server 127.0.0.1:$PA;
+        server 127.0.0.1:$PB;
+        keepalive 64;
+    }
+    server {
+        listen 127.0.0.1:$N1;
+        ${PROXY_SETTINGS//UPSTREAM/ruche_one}
+    }
+    server {
+        listen 127.0.0.1:$N2;
+        ${PROXY_SETTINGS//UPSTREAM/ruche_two}
+    }
+}
+EOF
+start_nginx "$TMP/nginx.conf" "http://127.0.0.1:$N2/healthz"
+
+# ---- wrk ---------------------------------------------------------------------------
+
+lines() { grep -c 'path=/ status=200' "$1" || true; }
+
+# measure NAME URL: wrk with CPU per process group; sets M_* for the row.
+measure() {
+    local name=$1 url=$2 pg0 pgb a0 b0 n0 a1 b1
+    pgb=$(pg_pids)
+    pg0=$(cpu_ticks $pgb)
+    a0=$(cpu_ticks "$PID_A") b0=$(cpu_ticks "$PID_B") n0=$(cpu_ticks $(nginx_pids))
+    local la0 lb0
+    la0=$(lines "$TMP/serve-a.log") lb0=$(lines "$TMP/serve-b.log")
+    wrk_cpu "$name" "$url" "" -s "$REPO/bench/cookie.lua"
+    check_page_bytes "$TMP/wrk-$name.txt" "$PAGE_BYTES"
+    pgb=$(echo $pgb $(pg_pids) | tr ' ' '\n' | sort -un)
+    M_PG=$(($(cpu_ticks $pgb) - pg0))
+    M_A=$(($(cpu_ticks "$PID_A") - a0))
+    M_B=$(($(cpu_ticks "$PID_B") - b0))
+    M_NGINX=$(($(cpu_ticks $(nginx_pids)) - n0))
+    M_SHARE_A=$(($(lines "$TMP/serve-a.log") - la0))
+    M_SHARE_B=$(($(lines "$TMP/serve-b.log") - lb0))
+    M_BUSY=$WRK_MACHINE_BUSY M_IDLE=$WRK_MACHINE_IDLE M_OTHER=$WRK_OTHER
+}
+
+row() {
+    local label=$1 file=$2 base=${3:-}
+    local rps p50 p99 bad err n
+    read -r rps p50 p99 bad err n < <(parse_wrk "$file")
+    local extra=""
+    [[ $bad != 0 ]] && extra+=" ($bad non-2xx)"
+    [[ $err != 0 ]] && extra+=" ($err socket errors)"
+    local cpu="ruche $(us_per_req $((M_A + M_B)) "$n") + postgres $(us_per_req "$M_PG" "$n")"
+    [[ $M_NGINX -gt 0 ]] && cpu+=" + nginx $(us_per_req "$M_NGINX" "$n")"
+    local idle
+    idle=$(awk -v b="$M_BUSY" -v i="$M_IDLE" 'BEGIN { printf "%.0f%%", 100 * i / (b + i) }')
+    echo "| $label | $rps$extra | $p50 | $p99 | $cpu | $idle | $M_OTHER | $M_SHARE_A / $M_SHARE_B | ${base:+$(ratio "$rps" "$base")} |"
+}
+
+measure direct "http://127.0.0.1:$PA/"
+ROW_DIRECT=$(row "node A direct" "$TMP/wrk-direct.txt")
+read -r DIRECT_RPS _ < <(parse_wrk "$TMP/wrk-direct.txt")
+ROW_DIRECT="${ROW_DIRECT% |}1.00 |"
+measure proxy-one "http://127.0.0.1:$N1/"
+ROW_ONE=$(row "nginx → node A" "$TMP/wrk-proxy-one.txt" "$DIRECT_RPS")
+measure proxy-two "http://127.0.0.1:$N2/"
+ROW_TWO=$(row "nginx → nodes A + B" "$TMP/wrk-proxy-two.txt" "$DIRECT_RPS")
+read -r HWM_A RSS_A < <(mem_of "$PID_A")
+read -r HWM_B RSS_B < <(mem_of "$PID_B")
+
+# ---- publication on one side, event on each node ---------------------------------------
+
+log "delay: $PUBLISHES publications, streams on node A, node B and through nginx"
+CONFIG=$(node -e 'console.log(JSON.stringify({host: "127.0.0.1", cookie: process.argv[1],
+    nodes: [{name: "A", port: +process.argv[2]}, {name: "B", port: +process.argv[3]}, {name: "nginx", port: +process.argv[4]}],
+    bin: process.argv[5], data: process.argv[6], member: +process.argv[7], count: +process.argv[8], gapMs: 20,
+    pgUrl: process.argv[9]}))' "$COOKIE" "$PA" "$PB" "$N2" "$BIN" "$TMP/data" "$MEMBER" "$PUBLISHES" "$DB_URL")
+accounted "$TMP/delay.json" "$TMP/delay.err" timeout 180 node "$REPO/bench/sse-delay.js" "$CONFIG"
+[[ -s "$TMP/delay.json" ]] || { cat "$TMP/delay.err" >&2; die "sse-delay.js failed ($ACC_RC)"; }
+cat "$TMP/delay.json" >&2
+
+stop_pid "$NGINX_PID" QUIT
+stop_ruche "$PID_A"
+stop_ruche "$PID_B"
+WARNS=$(cat "$TMP/serve-a.log" "$TMP/serve-b.log" | grep -c -E 'level=(warn|error)' || true)
+cat "$TMP/serve-a.log" "$TMP/serve-b.log" | grep -E 'level=(warn|error)' | sed -E 's/^ts=[^ ]+ //' \
+    | sort | uniq -c | sort -rn | head -5 >"$TMP/warns.txt" || true
+NGINX_ERRS=$(grep -c -E '\[(error|crit|alert|emerg)\]' "$TMP/nginx-error.log" 2>/dev/null || true)
+
+DELAY_ROWS=$(node -e '
+const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const f = (x) => x === null || x === undefined ? "—" : x.toFixed(1);
+const label = {A: "node A (direct)", B: "node B (direct)", nginx: "through nginx (either node)"};
+for (const [k, v] of Object.entries(j.nodes)) {
+    console.log(`| ${label[k] || k}: received − t | ${v.received} of ${j.count} | ${f(v.fromSpawn.p50)} | ${f(v.fromSpawn.p99)} | ${f(v.fromSpawn.max)} |`);
+    console.log(`| ${label[k] || k}: received − created_ms | ${v.fromRow.n} | ${f(v.fromRow.p50)} | ${f(v.fromRow.p99)} | ${f(v.fromRow.max)} |`);
+}
+console.log(`| debug-publish process, spawn → exit | ${j.processMs.n} | ${f(j.processMs.p50)} | ${f(j.processMs.p99)} | ${f(j.processMs.max)} |`);
+console.log(`| spawn → the row'"'"'s created_ms (process start-up, connect) | ${j.rowAfterSpawn.n} | ${f(j.rowAfterSpawn.p50)} | ${f(j.rowAfterSpawn.p99)} | ${f(j.rowAfterSpawn.max)} |`);
+' "$TMP/delay.json")
+DELAY_ERRORS=$(json_get "$TMP/delay.json" 'j.errors.length ? j.errors.slice(0, 5).join("; ") : "none"')
+
+read -r ONE_RPS _ < <(parse_wrk "$TMP/wrk-proxy-one.txt")
+read -r TWO_RPS _ < <(parse_wrk "$TMP/wrk-proxy-two.txt")
+R1=$(ratio "$ONE_RPS" "$DIRECT_RPS")
+R2=$(ratio "$TWO_RPS" "$DIRECT_RPS")
+NGINX_US=$(sed -n 's/.*+ nginx \([0-9]*\).*/\1/p' <<<"$ROW_ONE")
+MEANING3="**What this means.** It works: a session opened on node A is honoured by node B, nginx spread
+the two-node run over both nodes (see A / B), and no request failed.  Through nginx, one node keeps
+${R1}× of its direct throughput: nginx spends about ${NGINX_US:-?} µs of CPU per request, taken from the
+same two cores as ruche and PostgreSQL, and adds a hop to every request.  Two nodes behind nginx
+reach ${R2}× one node direct."
+if awk -v a="$R2" -v b="$R1" 'BEGIN { exit !(a > b) }'; then
+    MEANING3+="  On two cores a second node adds no CPU; what it adds is worker threads:
+a node with \`--threads $THREADS\` spends much of each request waiting for PostgreSQL (table 2: the
+idle share, and the \`--threads 4\` row), so two nodes keep more requests in flight.  On separate
+machines the nodes would add CPU as well."
+else
+    MEANING3+="  On two cores a second node adds no CPU, only another process competing
+for the same cores; on separate machines the nodes would add capacity."
+fi
+jd() { json_get "$TMP/delay.json" "$1"; }
+fx() { awk -v x="$1" 'BEGIN { if (x == "") print "?"; else printf "%.1f", x }'; }
+MEANING5="**What this means.** From the row's creation to the stream, an event takes
+$(fx "$(jd j.nodes.B?.fromRow.p50)") ms (p50) / $(fx "$(jd j.nodes.B?.fromRow.p99)") ms (p99) on node B and
+$(fx "$(jd j.nodes.A?.fromRow.p50)") / $(fx "$(jd j.nodes.A?.fromRow.p99)") ms on node A: the nodes are alike, since both are woken by
+PostgreSQL's NOTIFY (the publisher is neither of them), read the new row and write it to their streams.
+nginx (unbuffered \`/live\`) adds little: $(fx "$(jd j.nodes.nginx?.fromRow.p50)") ms p50.  Most of \"received − t\" is
+debug-publish itself: $(fx "$(jd j.rowAfterSpawn.p50)") ms (p50) from its spawn to its INSERT (exec, loading the
+instance, connecting to PostgreSQL); a feature publishing from inside a running node does not pay it."
+
+{
+cat <<EOF
+## 3. Two nodes on one PostgreSQL database, behind nginx
+
+Two \`ruche serve --data DIR --listen 127.0.0.1:PORT --threads $THREADS\` on the same \`DIR\`
+(one PostgreSQL database), signed in once on node A (the session is in the database, so node B
+honours it).  nginx (2 workers) proxies with the settings of \`docs/nginx.conf\` (HTTP/1.1,
+\`Connection ""\`, \`keepalive 64\`, \`/live\` unbuffered) in plain HTTP; one upstream holds node A
+only, the other \`server 127.0.0.1:A; server 127.0.0.1:B; keepalive 64;\`.  Same
+\`$WRK_CMD -s bench/cookie.lua\` on \`/\` ($PAGE_BYTES B).  "A / B" is how many of the
+run's requests each node logged; the other columns are those of table 1-2.
+
+| path | requests/s | p50 | p99 | CPU µs/req | idle | other CPU | requests A / B | ratio to one node direct |
+|---|---|---|---|---|---|---|---|---|
+$ROW_DIRECT
+$ROW_ONE
+$ROW_TWO
+
+Node RSS after the runs (peak / now): A $(mib "$HWM_A") / $(mib "$RSS_A") MiB, B $(mib "$HWM_B") / $(mib "$RSS_B") MiB.
+nginx error log: ${NGINX_ERRS:-0} error lines.
+
+$MEANING3
+
+## 5. From a publication to the event on each node
+
+Streams open on node A, on node B (directly) and through nginx; then $PUBLISHES times, one
+after the other (20 ms apart): \`node bench/sse-delay.js\` takes \`t\` (ms since the epoch) and
+spawns \`ruche debug-publish --data DIR --kind feed.new_posts --member $MEMBER --payload
+'{"count":1,"i":N,"t":t}'\`, then waits for event N on every stream.  debug-publish is a
+**separate process** (not node A): it starts, opens the database, INSERTs the row and sends
+NOTIFY; each node's dispatcher is woken by LISTEN and reads the table.  So "received − t"
+includes the process start-up; "received − created_ms" starts at the row's own timestamp
+(\`created_ms\`, set by debug-publish just before its INSERT, truncated to the millisecond, so
+up to 1 ms too high) and is the database → node → stream path alone.  Times in ms.
+
+| measure | samples | p50 | p99 | max |
+|---|---|---|---|---|
+$DELAY_ROWS
+
+$MEANING5
+
+Errors: $DELAY_ERRORS.  Other processes on the machine (not the bench) used $ACC_OTHER of its CPU
+during the test.  Node logs: $WARNS warning/error lines$( [[ -s "$TMP/warns.txt" ]] && printf ', by message:\n\n```\n%s\n```' "$(cat "$TMP/warns.txt")" || echo . )
+
+EOF
+} | emit cluster
+log "done"

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# bench/home.sh - /healthz and the signed-in home page, SQLite and PostgreSQL, against nginx
+# serving a static copy of the page (the ceiling).  With perf installed, a CPU profile of
+# the SQLite node during a 5 s wrk run on / (BENCH_PERF=0 to skip it).
+#
+# One wrk run per row (bounded: WRK_DURATION, 10 s), on 127.0.0.1 only.  Every process
+# started here is stopped by its PID on exit, even on failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init home
+need "$WRK" curl "$NGINX" psql node
+
+# ---- SQLite ----------------------------------------------------------------------
+
+log "SQLite instance"
+make_instance "$TMP/sqlite"
+PORT=$(free_port)
+URL=http://127.0.0.1:$PORT
+start_ruche "$TMP/sqlite" "$PORT" "$TMP/serve-sqlite.log"
+SQ_PID=$RUCHE_PID
+sign_in "$URL"
+export RUCHE_COOKIE=$COOKIE
+mkdir -p "$TMP/www"
+STATUS=$(curl -s -o "$TMP/www/index.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$URL/")
+[[ $STATUS == 200 ]] || die "signed-in home answered $STATUS"
+PAGE_BYTES=$(wc -c <"$TMP/www/index.html")
+HEALTH_BYTES=$(curl -s "$URL/healthz" | wc -c)
+
+wrk_cpu healthz "$URL/healthz" "$SQ_PID"
+H_TICKS=$WRK_SERVER_TICKS H_BUSY=$WRK_MACHINE_BUSY H_IDLE=$WRK_MACHINE_IDLE H_OTHER=$WRK_OTHER
+wrk_cpu home-sqlite "$URL/" "$SQ_PID" -s "$REPO/bench/cookie.lua"
+S_TICKS=$WRK_SERVER_TICKS S_BUSY=$WRK_MACHINE_BUSY S_IDLE=$WRK_MACHINE_IDLE S_OTHER=$WRK_OTHER
+check_page_bytes "$TMP/wrk-home-sqlite.txt" "$PAGE_BYTES"
+read -r SQ_HWM SQ_RSS < <(mem_of "$SQ_PID")
+
+# ---- profile of the SQLite node on / ----------------------------------------------
+
+PERF_DONE=
+if [[ ${BENCH_PERF:-1} != 0 ]] && command -v perf >/dev/null; then
+    log "perf: 4 s of a 5 s wrk run on /"
+    "$WRK" -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d5s -s "$REPO/bench/cookie.lua" "$URL/" >"$TMP/wrk-perf.txt" 2>&1 &
+    WRK_PID=$!
+    track "$WRK_PID" INT
+    sleep 0.5
+    if perf record -F 499 --call-graph dwarf,16384 -o "$TMP/perf.data" -p "$SQ_PID" -- sleep 4 \
+        >"$TMP/perf-record.log" 2>&1; then
+        PERF_DONE=1
+    else
+        log "warning: perf record failed: $(tail -2 "$TMP/perf-record.log")"
+    fi
+    wait "$WRK_PID" || true
+    untrack "$WRK_PID"
+    if [[ -n "$PERF_DONE" ]]; then
+        perf report -i "$TMP/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null \
+            | awk '/^ +[0-9.]+%/ {printf "%8s  %s\n", $1, $2}' | head -8 >"$TMP/perf-dso.txt" || true
+        perf report -i "$TMP/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null \
+            | awk '/^ +[0-9.]+%/ {pct=$1; dso=$2; $1=$2=$3=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); printf "%8s  %-22s %s\n", pct, dso, $0}' \
+            | head -15 >"$TMP/perf-self.txt" || true
+        # Inclusive time of named functions (the callers): what each layer costs.
+        perf report -i "$TMP/perf.data" --children --sort sym --stdio -g none 2>/dev/null \
+            | awk '/^ +[0-9.]+%/ {pct=$1; $1=$2=$3=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); print pct "  " $0}' \
+            | grep -v -E '  (0x[0-9a-f]+|clone3|start_thread|entry_SYSCALL.*|do_syscall_64|\[unknown\])$' \
+            | head -24 | awk '{pct=$1; $1=""; sub(/^ +/, ""); printf "%8s  %s\n", pct, $0}' >"$TMP/perf-children.txt" || true
+        PERF_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-perf.txt")
+    fi
+fi
+stop_ruche "$SQ_PID"
+
+# ---- PostgreSQL ------------------------------------------------------------------
+
+pg_ensure
+pg_createdb bench_home
+log "PostgreSQL instance"
+make_instance "$TMP/pg" "$(pg_url bench_home)"
+PORT=$(free_port)
+URL=http://127.0.0.1:$PORT
+start_ruche "$TMP/pg" "$PORT" "$TMP/serve-pg.log"
+PG_PID=$RUCHE_PID
+sign_in "$URL"
+export RUCHE_COOKIE=$COOKIE
+STATUS=$(curl -s -o "$TMP/pg-index.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$URL/")
+[[ $STATUS == 200 ]] || die "signed-in home (PostgreSQL) answered $STATUS"
+PG_PAGE_BYTES=$(wc -c <"$TMP/pg-index.html")
+xacts() { psql -At "$(pg_url bench_home)" -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'bench_home'"; }
+X0=$(xacts)
+PGB=$(pg_pids)
+P0=$(cpu_ticks $PGB)
+wrk_cpu home-pg "$URL/" "$PG_PID" -s "$REPO/bench/cookie.lua"
+P_TICKS=$WRK_SERVER_TICKS P_BUSY=$WRK_MACHINE_BUSY P_IDLE=$WRK_MACHINE_IDLE P_OTHER=$WRK_OTHER
+PGB=$(echo $PGB $(pg_pids) | tr ' ' '\n' | sort -un) # backends opened during the run count fully
+P_PGTICKS=$(($(cpu_ticks $PGB) - P0))
+check_page_bytes "$TMP/wrk-home-pg.txt" "$PG_PAGE_BYTES"
+read -r PG_HWM PG_RSS < <(mem_of "$PG_PID")
+sleep 1.5 # backends report their statistics at most once a second
+X1=$(xacts)
+stop_ruche "$PG_PID"
+
+# The same node with more threads than cores: on PostgreSQL a thread waits for each query.
+ALT=${BENCH_PG_THREADS_ALT:-4}
+if [[ $ALT != 0 ]]; then
+    THREADS_SAVED=$THREADS
+    THREADS=$ALT
+    start_ruche "$TMP/pg" "$PORT" "$TMP/serve-pg-alt.log"
+    THREADS=$THREADS_SAVED
+    PG2_PID=$RUCHE_PID
+    PGB=$(pg_pids)
+    P0=$(cpu_ticks $PGB)
+    wrk_cpu home-pg-alt "$URL/" "$PG2_PID" -s "$REPO/bench/cookie.lua"
+    Q_TICKS=$WRK_SERVER_TICKS Q_BUSY=$WRK_MACHINE_BUSY Q_IDLE=$WRK_MACHINE_IDLE Q_OTHER=$WRK_OTHER
+    PGB=$(echo $PGB $(pg_pids) | tr ' ' '\n' | sort -un)
+    Q_PGTICKS=$(($(cpu_ticks $PGB) - P0))
+    check_page_bytes "$TMP/wrk-home-pg-alt.txt" "$PG_PAGE_BYTES"
+    read -r PG2_HWM PG2_RSS < <(mem_of "$PG2_PID")
+    stop_ruche "$PG2_PID"
+fi
+for f in "$TMP"/serve-*.log; do
+    grep -E 'level=(error|warn)' "$f" | head -5 | sed "s|^|$(basename "$f"): |" >&2 || true
+done
+
+# ---- nginx serving the saved page --------------------------------------------------
+
+NPORT=$(free_port)
+cat >"$TMP/nginx.conf" <<EOF
+$(nginx_user_line)
+daemon off;
+worker_processes 2;
+error_log $TMP/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    default_type text/html;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path $TMP/nginx-body;
+    proxy_temp_path $TMP/nginx-proxy;
+    server {
+        listen 127.0.0.1:$NPORT;
+        root $TMP/www;
+        index index.html;
+    }
+}
+EOF
+start_nginx "$TMP/nginx.conf" "http://127.0.0.1:$NPORT/"
+wrk_cpu nginx "http://127.0.0.1:$NPORT/" "$(nginx_pids)"
+N_TICKS=$WRK_SERVER_TICKS N_BUSY=$WRK_MACHINE_BUSY N_IDLE=$WRK_MACHINE_IDLE N_OTHER=$WRK_OTHER
+N_HWM=0 N_RSS=0
+for pid in $(nginx_pids); do
+    read -r h r < <(mem_of "$pid")
+    N_HWM=$((N_HWM + h)) N_RSS=$((N_RSS + r))
+done
+stop_pid "$NGINX_PID" QUIT
+
+# ---- report ------------------------------------------------------------------------
+
+idle() { awk -v b="$1" -v i="$2" 'BEGIN { if (b + i > 0) printf "%.0f%%", 100 * i / (b + i); else print "n/a" }'; }
+bad() {
+    local s=""
+    [[ $1 != 0 ]] && s+=" ($1 non-2xx)"
+    [[ $2 != 0 ]] && s+=" ($2 socket errors)"
+    echo "$s"
+}
+read -r H_RPS H_P50 H_P99 H_BAD H_ERR H_N < <(parse_wrk "$TMP/wrk-healthz.txt")
+read -r S_RPS S_P50 S_P99 S_BAD S_ERR S_N < <(parse_wrk "$TMP/wrk-home-sqlite.txt")
+read -r P_RPS P_P50 P_P99 P_BAD P_ERR P_N < <(parse_wrk "$TMP/wrk-home-pg.txt")
+read -r N_RPS N_P50 N_P99 N_BAD N_ERR N_N < <(parse_wrk "$TMP/wrk-nginx.txt")
+ALT_ROW=
+if [[ $ALT != 0 ]]; then
+    read -r Q_RPS Q_P50 Q_P99 Q_BAD Q_ERR Q_N < <(parse_wrk "$TMP/wrk-home-pg-alt.txt")
+    ALT_ROW=$'\n'"| PostgreSQL \`GET /\` signed in, \`--threads $ALT\` | $Q_RPS$(bad "$Q_BAD" "$Q_ERR") | $Q_P50 | $Q_P99 | ruche $(us_per_req "$Q_TICKS" "$Q_N") + postgres $(us_per_req "$Q_PGTICKS" "$Q_N") | $(idle "$Q_BUSY" "$Q_IDLE") | $Q_OTHER | $(mib "$PG2_HWM") / $(mib "$PG2_RSS") MiB | $(ratio "$Q_RPS" "$N_RPS") | $(ratio "$Q_RPS" "$S_RPS") |"
+fi
+
+perc_of() { awk -v f="$2" '$2 == f {print $1; exit}' "$1" 2>/dev/null | tr -d '%'; }
+XPR=$(awk -v a="${X0:-0}" -v b="${X1:-0}" -v n="$P_N" 'BEGIN { if (n > 0 && b > a) printf "%.1f", (b - a) / n; else print "?" }')
+MEANING="**What this means.** \`/healthz\` runs at $(ratio "$H_RPS" "$N_RPS")× nginx's static page: the HTTP layer
+(libmicrohttpd, routing, the per-request log line) is not what limits the home page.  The signed-in
+home page costs $(us_per_req "$S_TICKS" "$S_N") µs of server CPU per request on SQLite against
+$(us_per_req "$H_TICKS" "$H_N") µs for \`/healthz\`, and so reaches $(ratio "$S_RPS" "$N_RPS")× the ceiling."
+if [[ -n "$PERF_DONE" ]]; then
+    REPREP=$(perc_of "$TMP/perf-children.txt" sqlite3Reprepare)
+    SQLSHARE=$(awk '/libsqlite3/ {print $1; exit}' "$TMP/perf-dso.txt" | tr -d '%')
+    if [[ -n "$REPREP" ]]; then
+        MEANING+="  The profile says why: SQLite takes ${SQLSHARE:-?}% of the server's CPU samples, and
+\`sqlite3Reprepare\` alone ${REPREP}% (inclusive: \`sqlite3RunParser\`, \`sqlite3Select\`,
+\`sqlite3WhereBegin\`, their allocations): the statements that ruche caches per connection are
+compiled again on every request.  The cause is \`PRAGMA query_only = ON/OFF\`
+(\`sqlite_set_read_only()\` in \`src/db/db_sqlite.c\`, called for each GET from
+\`src/http/router.c\` and again from \`db_pool_release()\`): SQLite's flag pragmas expire every
+prepared statement of the connection (\`OP_Expire\`), so the statement cache never hits.  The
+recompilation also allocates a lot, and SQLite's global memory-statistics mutex
+(\`sqlite3Malloc\`) then shows up as futex traffic between the two worker threads.  Keeping the
+read-only guard without the pragma (e.g. checking \`sqlite3_stmt_readonly()\` before stepping on
+a read-only connection) should remove most of this; the rest is page building (\`html_fmt\`, the
+HTML tokenizer \`scan_char\`) and malloc."
+    else
+        MEANING+="  See the profile below for where the time goes."
+    fi
+fi
+MEANING+="
+
+On PostgreSQL the same page reaches $(ratio "$P_RPS" "$S_RPS")× SQLite.  ruche's own CPU per request is
+lower there (SQL is compiled by the server, and statements are prepared once per connection),
+but each request is $XPR PostgreSQL transactions (\`pg_stat_database.xact_commit\`: the session
+lookup, the page's three queries, and \`SET default_transaction_read_only\` on and off around it),
+each a round trip that blocks the worker thread: with \`--threads $THREADS\` the machine stayed
+$(idle "$P_BUSY" "$P_IDLE") idle during the run."
+if [[ $ALT != 0 ]]; then
+    MEANING+="  With \`--threads $ALT\` the node reached $(ratio "$Q_RPS" "$P_RPS")× that: on PostgreSQL the thread
+count should not default to the number of cores (\`default_threads()\` in \`src/serve_cli.c\`)."
+fi
+
+{
+cat <<EOF
+## 1-2. Home page: SQLite, PostgreSQL, and nginx as the ceiling
+
+\`$WRK_CMD\` against one \`ruche serve --threads $THREADS\` node; \`/\` is the demo
+administrator's home page, requested with their session cookie (\`bench/cookie.lua\`).
+"CPU µs/req" is the CPU time (user + system, every thread) the server processes used during
+the run divided by the requests served; "idle" is the machine's idle share during the run
+(wrk uses the rest); "other CPU" is the share of the machine used meanwhile by processes that are
+not part of the bench (other work on a shared machine: the higher, the less the row is worth).
+
+| target | requests/s | p50 | p99 | CPU µs/req | idle | other CPU | RSS peak / after | ratio to nginx | ratio to SQLite \`/\` |
+|---|---|---|---|---|---|---|---|---|---|
+| SQLite \`GET /healthz\` ($HEALTH_BYTES B) | $H_RPS$(bad "$H_BAD" "$H_ERR") | $H_P50 | $H_P99 | $(us_per_req "$H_TICKS" "$H_N") | $(idle "$H_BUSY" "$H_IDLE") | $H_OTHER | $(mib "$SQ_HWM") / $(mib "$SQ_RSS") MiB (both runs) | $(ratio "$H_RPS" "$N_RPS") | — |
+| SQLite \`GET /\` signed in ($PAGE_BYTES B) | $S_RPS$(bad "$S_BAD" "$S_ERR") | $S_P50 | $S_P99 | $(us_per_req "$S_TICKS" "$S_N") | $(idle "$S_BUSY" "$S_IDLE") | $S_OTHER | (same process) | $(ratio "$S_RPS" "$N_RPS") | 1.00 |
+| PostgreSQL \`GET /\` signed in ($PG_PAGE_BYTES B) | $P_RPS$(bad "$P_BAD" "$P_ERR") | $P_P50 | $P_P99 | ruche $(us_per_req "$P_TICKS" "$P_N") + postgres $(us_per_req "$P_PGTICKS" "$P_N") | $(idle "$P_BUSY" "$P_IDLE") | $P_OTHER | $(mib "$PG_HWM") / $(mib "$PG_RSS") MiB | $(ratio "$P_RPS" "$N_RPS") | $(ratio "$P_RPS" "$S_RPS") |$ALT_ROW
+| nginx, static copy of \`/\` ($PAGE_BYTES B, 2 workers) | $N_RPS$(bad "$N_BAD" "$N_ERR") | $N_P50 | $N_P99 | $(us_per_req "$N_TICKS" "$N_N") | $(idle "$N_BUSY" "$N_IDLE") | $N_OTHER | $(mib "$N_HWM") / $(mib "$N_RSS") MiB (master + workers) | 1.00 | — |
+
+$MEANING
+
+EOF
+if [[ -n "$PERF_DONE" ]]; then
+cat <<EOF
+### Profile of the SQLite node on \`/\`
+
+\`perf record -F 499 --call-graph dwarf,16384 -p PID -- sleep 4\` during a 5 s wrk run on \`/\`
+(same wrk command; ${PERF_RPS:-?} requests/s while profiled).  Share of the server's CPU samples:
+
+By library:
+\`\`\`
+$(cat "$TMP/perf-dso.txt")
+\`\`\`
+Top symbols (self time):
+\`\`\`
+$(cat "$TMP/perf-self.txt")
+\`\`\`
+Inclusive time (the function and what it calls), named functions only:
+\`\`\`
+$(cat "$TMP/perf-children.txt")
+\`\`\`
+
+EOF
+fi
+} | emit home
+log "done"
