@@ -63,8 +63,10 @@ static int core_api_health(struct req *r)
     int64_t one = 0;
     int rc = db_get_i64(r->db, &one, "SELECT 1");
 
-    if (rc < 0)
+    if (rc < 0) {
+        http_set_header(r, "Retry-After", "5");
         return http_reply_error(r, 503, "unhealthy", "database unavailable");
+    }
     return http_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
