@@ -57,10 +57,10 @@ if [[ ${BENCH_PERF:-1} != 0 ]] && command -v perf >/dev/null; then
             | awk '/^ +[0-9.]+%/ {pct=$1; dso=$2; $1=$2=$3=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); printf "%8s  %-22s %s\n", pct, dso, $0}' \
             | head -15 >"$TMP/perf-self.txt" || true
         # Inclusive time of named functions (the callers): what each layer costs.
-        perf report -i "$TMP/perf.data" --children --sort sym --stdio -g none 2>/dev/null \
-            | awk '/^ +[0-9.]+%/ {pct=$1; $1=$2=$3=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); print pct "  " $0}' \
-            | grep -v -E '  (0x[0-9a-f]+|clone3|start_thread|entry_SYSCALL.*|do_syscall_64|\[unknown\])$' \
-            | head -24 | awk '{pct=$1; $1=""; sub(/^ +/, ""); printf "%8s  %s\n", pct, $0}' >"$TMP/perf-children.txt" || true
+        perf report -i "$TMP/perf.data" --children --sort dso,sym --stdio -g none 2>/dev/null \
+            | awk '/^ +[0-9.]+%/ {pct=$1; dso=$3; $1=$2=$3=$4=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); printf "%8s  %-22s %s\n", pct, dso, $0}' \
+            | grep -v -E ' (0x[0-9a-f]+|clone3|start_thread|entry_SYSCALL.*|do_syscall_64|\[unknown\])$' \
+            | head -24 >"$TMP/perf-children.txt" || true
         PERF_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-perf.txt")
     fi
 fi
@@ -170,40 +170,38 @@ if [[ $ALT != 0 ]]; then
     ALT_ROW=$'\n'"| PostgreSQL \`GET /\` signed in, \`--threads $ALT\` | $Q_RPS$(bad "$Q_BAD" "$Q_ERR") | $Q_P50 | $Q_P99 | ruche $(us_per_req "$Q_TICKS" "$Q_N") + postgres $(us_per_req "$Q_PGTICKS" "$Q_N") | $(idle "$Q_BUSY" "$Q_IDLE") | $Q_OTHER | $(mib "$PG2_HWM") / $(mib "$PG2_RSS") MiB | $(ratio "$Q_RPS" "$N_RPS") | $(ratio "$Q_RPS" "$S_RPS") |"
 fi
 
-perc_of() { awk -v f="$2" '$2 == f {print $1; exit}' "$1" 2>/dev/null | tr -d '%'; }
+# perc_of FILE SYMBOL: the first (largest) percentage of SYMBOL in a perf listing.
+perc_of() { awk -v f="$2" '$3 == f {print $1; exit}' "$1" 2>/dev/null | tr -d '%'; }
+dso_of() { awk -v f="$2" 'index($2, f) == 1 {print $1; exit}' "$1" 2>/dev/null | tr -d '%'; }
 XPR=$(awk -v a="${X0:-0}" -v b="${X1:-0}" -v n="$P_N" 'BEGIN { if (n > 0 && b > a) printf "%.1f", (b - a) / n; else print "?" }')
+S_US=$(us_per_req "$S_TICKS" "$S_N")
+P_US=$(us_per_req "$P_TICKS" "$P_N")
+P_PG_US=$(us_per_req "$P_PGTICKS" "$P_N")
 MEANING="**What this means.** \`/healthz\` runs at $(ratio "$H_RPS" "$N_RPS")× nginx's static page: the HTTP layer
 (libmicrohttpd, routing, the per-request log line) is not what limits the home page.  The signed-in
-home page costs $(us_per_req "$S_TICKS" "$S_N") µs of server CPU per request on SQLite against
+home page costs $S_US µs of server CPU per request on SQLite against
 $(us_per_req "$H_TICKS" "$H_N") µs for \`/healthz\`, and so reaches $(ratio "$S_RPS" "$N_RPS")× the ceiling."
 if [[ -n "$PERF_DONE" ]]; then
+    pc() { local v; v=$(perc_of "$TMP/perf-children.txt" "$1"); echo "${v:-<1}"; }
+    MEANING+="  Where that CPU goes (profile below): SQLite $(dso_of "$TMP/perf-dso.txt" libsqlite3)% of
+the samples (running the page's queries: \`sqlite3VdbeExec\` $(pc sqlite3VdbeExec)% inclusive), the kernel
+$(dso_of "$TMP/perf-dso.txt" '[kernel')% (mostly sending the responses: \`__libc_sendmsg\` $(pc __libc_sendmsg)%), libc
+$(dso_of "$TMP/perf-dso.txt" libc.so)% (string functions, malloc), and ruche's own code $(dso_of "$TMP/perf-dso.txt" ruche)%, mostly page
+building (\`html_fmt_\` $(pc html_fmt_)% inclusive, the HTML tokenizer \`scan_char\` $(pc scan_char)%)."
     REPREP=$(perc_of "$TMP/perf-children.txt" sqlite3Reprepare)
-    SQLSHARE=$(awk '/libsqlite3/ {print $1; exit}' "$TMP/perf-dso.txt" | tr -d '%')
-    if [[ -n "$REPREP" ]]; then
-        MEANING+="  The profile says why: SQLite takes ${SQLSHARE:-?}% of the server's CPU samples, and
-\`sqlite3Reprepare\` alone ${REPREP}% (inclusive: \`sqlite3RunParser\`, \`sqlite3Select\`,
-\`sqlite3WhereBegin\`, their allocations): the statements that ruche caches per connection are
-compiled again on every request.  The cause is \`PRAGMA query_only = ON/OFF\`
-(\`sqlite_set_read_only()\` in \`src/db/db_sqlite.c\`, called for each GET from
-\`src/http/router.c\` and again from \`db_pool_release()\`): SQLite's flag pragmas expire every
-prepared statement of the connection (\`OP_Expire\`), so the statement cache never hits.  The
-recompilation also allocates a lot, and SQLite's global memory-statistics mutex
-(\`sqlite3Malloc\`) then shows up as futex traffic between the two worker threads.  Keeping the
-read-only guard without the pragma (e.g. checking \`sqlite3_stmt_readonly()\` before stepping on
-a read-only connection) should remove most of this; the rest is page building (\`html_fmt\`, the
-HTML tokenizer \`scan_char\`) and malloc."
-    else
-        MEANING+="  See the profile below for where the time goes."
+    if [[ -n "$REPREP" ]] && awk -v r="$REPREP" 'BEGIN { exit !(r >= 5) }'; then
+        MEANING+="  **\`sqlite3Reprepare\` takes ${REPREP}%**: cached statements are being
+compiled again, so something expires them on each request (a flag pragma such as
+\`PRAGMA query_only\` does, for every statement of the connection)."
     fi
 fi
 MEANING+="
 
-On PostgreSQL the same page reaches $(ratio "$P_RPS" "$S_RPS")× SQLite.  ruche's own CPU per request is
-lower there (SQL is compiled by the server, and statements are prepared once per connection),
-but each request is $XPR PostgreSQL transactions (\`pg_stat_database.xact_commit\`: the session
-lookup, the page's three queries, and \`SET default_transaction_read_only\` on and off around it),
-each a round trip that blocks the worker thread: with \`--threads $THREADS\` the machine stayed
-$(idle "$P_BUSY" "$P_IDLE") idle during the run."
+On PostgreSQL the page reaches $(ratio "$P_RPS" "$S_RPS")× SQLite.  Per request ruche itself used $P_US µs
+(on SQLite, with the database inside the process: $S_US µs) and the PostgreSQL backends
+$P_PG_US µs more, on the same two cores; and each request is $XPR PostgreSQL transactions
+(\`pg_stat_database.xact_commit\`), each a round trip during which the worker thread waits: with
+\`--threads $THREADS\` the machine stayed $(idle "$P_BUSY" "$P_IDLE") idle during the run."
 if [[ $ALT != 0 ]]; then
     MEANING+="  With \`--threads $ALT\` the node reached $(ratio "$Q_RPS" "$P_RPS")× that: on PostgreSQL the thread
 count should not default to the number of cores (\`default_threads()\` in \`src/serve_cli.c\`)."

@@ -95,7 +95,7 @@ libmicrohttpd worker thread, and every connection of that thread waits with it. 
 distinct session once per heartbeat, or outside the lock, would shorten this.  Clients that go
 away are noticed only when a write to them fails, which takes two writes (heartbeats) on a
 closed TCP connection: here the server's descriptors came back down $( [[ -n "$(j 'j.releaseMs ?? ""')" ]] && echo "$(f1 "$(awk -v x="$(j j.releaseMs)" 'BEGIN{print x/1000}')") s" || echo "more than 45 s" ) after
-the clients closed (up to 40 s with a 20 s heartbeat), and it logs one \`level=warn\` libmicrohttpd line per departed stream
+the clients closed (two heartbeats, 20 s apart), and it logs one \`level=warn\` libmicrohttpd line per departed stream
 (\"Failed to send the chunked response body…\"), which will flood the log of a busy site."
 
 {

@@ -32,6 +32,7 @@
 #include <getopt.h>
 #include <sodium.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEMO_PASSWORD_LEN 16
@@ -286,6 +287,37 @@ static const char **demo_skills_split(struct demo_run *run, const char *list, si
     return items;
 }
 
+/*
+ * Birthdays moved into the week of the run, so the home page's birthday
+ * block is alive in every demo: these people (birthdays shared with
+ * everyone in demo_profiles) celebrate today and in 2 and 5 days.
+ */
+static const struct {
+    const char *first, *last;
+    int days_ahead;
+} demo_birthdays_soon[] = {
+    {"Solène", "Vidal", 0},
+    {"Noël", "Fabre", 2},
+    {"Aïcha", "Traoré", 5},
+};
+
+/* The "MM-DD" days_ahead days after the run, or birthday when d is not in the table above. */
+static const char *demo_birthday(struct demo_run *run, const struct demo_profile *d,
+                                 const char *birthday)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(demo_birthdays_soon); i++) {
+        time_t t = (time_t)(run->now_ms / 1000 + demo_birthdays_soon[i].days_ahead * 86400LL);
+        struct tm tm;
+
+        if (strcmp(d->first, demo_birthdays_soon[i].first) != 0 ||
+            strcmp(d->last, demo_birthdays_soon[i].last) != 0)
+            continue;
+        gmtime_r(&t, &tm);
+        return arena_printf(&run->a, "%02d-%02d", tm.tm_mon + 1, tm.tm_mday);
+    }
+    return birthday;
+}
+
 static int demo_profiles_create(struct demo_run *run)
 {
     for (size_t i = 0; i < demo_profiles_len; i++) {
@@ -299,6 +331,7 @@ static int demo_profiles_create(struct demo_run *run)
         if (!id)
             BUG("demo profile of %s %s names nobody", d->first, d->last);
         u.skills = demo_skills_split(run, d->skills, &u.skills_len);
+        u.birthday = demo_birthday(run, d, d->birthday);
         u.vis[PEOPLE_FIELD_PHONE] = d->phone_vis;
         u.vis[PEOPLE_FIELD_BIRTHDAY] = d->birthday_vis;
         if ((rc = people_profile_save(run->db, id, &u, &bad)) < 0) {

@@ -235,8 +235,8 @@ char *demo_person_email(struct arena *a, const struct demo_person *p)
 const struct demo_profile demo_profiles[] = {
     { "Claire", "Martin", "+33 4 72 10 20 30", "1976-05-14",
       "gouvernance des systèmes d'information, sécurité, conduite du changement",
-      "Je pilote l'informatique d'Alvéole depuis 2015.\n\nN'hésitez pas à me solliciter "
-      "sur le réseau social : c'est fait pour ça.", "everyone", "communities" },
+      "Je pilote l'informatique d'Alvéole depuis **2015**.\n\nN'hésitez pas à me solliciter "
+      "sur le réseau social : *c'est fait pour ça*.", "everyone", "communities" },
     { "Hugo", "Renaud", "+33 4 72 10 20 31", "03-22",
       "animation de réseau, conduite du changement, PHP",
       "Chef de projet du réseau social interne : vos idées m'intéressent.", "everyone", NULL },
@@ -251,7 +251,8 @@ const struct demo_profile demo_profiles[] = {
       "me" },
     { "Solène", "Vidal", "+33 4 72 10 20 40", "07-19",
       "communication, relations presse, animation de réseau",
-      "Responsable de la communication : envoyez-moi vos actualités !", "everyone",
+      "Responsable de la communication : envoyez-moi vos actualités !\n\n"
+      "- communiqués de presse\n- *lettre* mensuelle\n- site https://alveole.example", "everyone",
       "everyone" },
     { "Hélène", "Dubois", "", "1988-02-29", "rédaction, réseaux sociaux", "", NULL, NULL },
     { "Inès", "Chevalier", "+33 6 12 34 56 78", "12-05", "graphisme, mise en page, illustration",
@@ -269,7 +270,8 @@ const struct demo_profile demo_profiles[] = {
     { "Françoise", "Girard", "", "", "", "", NULL, NULL },
     { "Émilie", "Giraud", "+33 4 72 10 20 70", "1980-12-01",
       "droit associatif, contrats, RGPD",
-      "Responsable juridique : statuts, conventions, contrats.", "everyone", NULL },
+      "Responsable juridique : **statuts**, conventions, contrats.\n\n"
+      "Avant de signer, ~~lisez tout~~ passez me voir.", "everyone", NULL },
     { "Aïcha", "Traoré", "", "03-08", "droit associatif, fiscalité associative, bénévolat",
       "Juriste, je conseille les associations adhérentes.", NULL, "everyone" },
     { "Noël", "Fabre", "+33 6 98 76 54 32", "12-25", "animation de réseau, Drôme, Ardèche",

@@ -73,7 +73,8 @@ int home_page_show(struct req *r)
         return page_end(r);
     }
     html_fmt(h, "<div class=\"grid\">");
-    if ((rc = network_block(r, h)) < 0 || (rc = newcomers_block(r, h)) < 0)
+    if ((rc = home_people_blocks(r, h)) < 0 || (rc = network_block(r, h)) < 0 ||
+        (rc = newcomers_block(r, h)) < 0)
         return http_reply_err(r, rc);
     html_fmt(h, "</div>");
     return page_end(r);

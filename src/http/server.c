@@ -197,7 +197,10 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
 
     (void)kind;
     (void)transfer_encoding;
-    if (off == 0 || !st->field_kv) {
+    /* The library may announce a field with an empty chunk, then send its data at offset 0
+     * again: that continues the same field, it does not repeat it. */
+    if (!st->field_kv ||
+        (off == 0 && (st->field.len > 0 || strcmp(st->field_kv->name, key) != 0))) {
         field_flush(st);
         if (r->form.len >= 1000) {
             st->bad_input = N_("Le formulaire contient trop de champs.");

@@ -15,6 +15,7 @@
  * State: none.
  */
 #include "people.h"
+#include "photo.h"
 #include "../auth/auth.h"
 #include "../core/str.h"
 #include "../db/db.h"
@@ -527,6 +528,9 @@ static void summary_from_row(struct db *db, struct arena *a, const struct viewer
                   ? arena_strdup(a, db_text(q, 4))
                   : "";
     p->never_signed_in = strcmp(db_text(q, 5), "invited") == 0;
+    p->photo = people_photo_visible(db, a, v, p->id, PEOPLE_PHOTO_SMALL);
+    if (!p->photo)
+        p->photo = "";
 }
 
 /* Read up to limit rows of q into *items; *next is the last id when one more row exists. */
@@ -657,4 +661,17 @@ int people_directory(struct db *db, struct arena *a, const struct viewer *v,
                   DB_I64(v->id), DB_BOOL(admin), DB_TEXT(skill), DB_TEXT(skill), DB_I64(v->id),
                   DB_BOOL(admin), DB_I64(f->after_id), DB_I64(f->after_id), DB_I64(limit + 1));
     return summaries_read(db, a, v, st, limit, items, len, next);
+}
+
+/* ---- within the people module ------------------------------------------------------ */
+
+void people_summary_from_row(struct db *db, struct arena *a, const struct viewer *v, struct stmt *q,
+                             struct person_summary *p)
+{
+    summary_from_row(db, a, v, q, p);
+}
+
+enum people_visibility people_column_visibility(struct stmt *q, int col, enum people_field f)
+{
+    return column_visibility(q, col, f);
 }

@@ -143,6 +143,7 @@ bool people_is_following(struct db *db, int64_t follower_id, int64_t followed_id
 struct person_summary {
     int64_t id;
     const char *name, *job, *department, *site; /* "" when hidden from the viewer */
+    const char *photo; /* hash of the 64 px photo (photo.h), "" when none or hidden */
     bool never_signed_in;
 };
 
@@ -201,5 +202,97 @@ int people_api_show(struct req *r);
 int people_api_update(struct req *r);
 int people_api_follow(struct req *r);
 int people_api_unfollow(struct req *r);
+
+/* ---- completeness, birthdays, "who knows?", people to meet ---------------------- */
+
+/*
+ * How complete member id's profile is: *percent (0 to 100) of the key
+ * fields filled, and *next_field the most useful one still missing, in
+ * this order: "photo", "job", "department", "site", "skills", "bio",
+ * "phone"; NULL at 100 %.  ERR_NOTFOUND, ERR_DB.  (people_completeness.c)
+ */
+int people_completeness(struct db *db, int64_t id, int *percent, const char **next_field);
+/* The meter and its prompt for the viewer's own profile; nothing at 100 %. */
+int people_completeness_meter(struct req *r, struct html *h);
+
+#define PEOPLE_BIRTHDAY_DAYS 7 /* today and the next 6 days */
+
+/* A colleague's coming birthday, as the viewer may see it. */
+struct people_birthday {
+    struct person_summary who;
+    int days_ahead; /* 0 today, up to PEOPLE_BIRTHDAY_DAYS - 1 */
+    int month, day; /* the day celebrated: 29 February is 28 February in other years */
+    int year;       /* the year of that day */
+    bool is_wished; /* the viewer already sent wishes for it */
+};
+
+/*
+ * Members but v whose birthday falls in the PEOPLE_BIRTHDAY_DAYS days from
+ * now_ms (UTC), whose birthday field v may see, not deactivated; sorted by
+ * date then name.  Memory from a.  (people_birthdays.c)
+ */
+int people_birthdays_upcoming(struct db *db, struct arena *a, const struct viewer *v,
+                              int64_t now_ms, struct people_birthday **items, size_t *len);
+/*
+ * Record v's wishes to member to_id, whose birthday v may see and which
+ * falls within the coming days, and publish "birthday.wish" to them, in one
+ * transaction.  Idempotent per year.  ERR_NOTFOUND, ERR_INVALID (oneself).
+ */
+int people_birthday_wish(struct db *db, struct arena *a, const struct viewer *v, int64_t to_id,
+                         int64_t now_ms);
+/* Home page blocks: coming birthdays with the wish buttons; the wishes v received. */
+int people_birthdays_block(struct req *r, struct html *h);
+int people_wishes_block(struct req *r, struct html *h);
+int people_form_wish(struct req *r);
+
+/* A member found by "who knows?". */
+struct people_expert {
+    struct person_summary who;
+    int score;
+    const char **matched; /* matched_len skill names, as declared */
+    size_t matched_len;
+};
+
+/*
+ * Members ranked by their declared skills that v may see matching the text
+ * q (folded): an exact skill scores 3, a skill starting with q 2, one
+ * containing it 1; best first, at most limit.  Memory from a.
+ * (people_experts.c)
+ */
+int people_experts_find(struct db *db, struct arena *a, const struct viewer *v, const char *q,
+                        size_t limit, struct people_expert **items, size_t *len);
+int people_page_experts(struct req *r);
+int people_api_experts(struct req *r);
+
+/* A suggested colleague, with the skills that complement the viewer's. */
+struct people_suggestion {
+    struct person_summary who;
+    const char **skills; /* skills_len visible skills v lacks */
+    size_t skills_len;
+};
+
+/*
+ * Up to limit active members of v's department (visible to v), not v and
+ * not followed by v, with visible skills v lacks; most such skills first.
+ * Memory from a.  (people_suggest.c)
+ */
+int people_suggestions(struct db *db, struct arena *a, const struct viewer *v, size_t limit,
+                       struct people_suggestion **items, size_t *len);
+int people_suggestions_block(struct req *r, struct html *h);
+
+/* ---- within the people module ---------------------------------------------------- */
+
+struct stmt;
+struct json_t;
+/*
+ * A row of id, name, job, department, site, status, job_visibility,
+ * department_visibility, site_visibility (in that order) as a summary for v.
+ */
+void people_summary_from_row(struct db *db, struct arena *a, const struct viewer *v, struct stmt *q,
+                             struct person_summary *p);
+/* Column col of q as the visibility of field f (the default when NULL). */
+enum people_visibility people_column_visibility(struct stmt *q, int col, enum people_field f);
+/* The API's object for p as r's viewer may see it (people_api.c); the caller owns it. */
+struct json_t *people_person_json(struct req *r, const struct profile *p);
 
 #endif

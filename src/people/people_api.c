@@ -10,6 +10,7 @@
  * nothing unless every field is valid.
  */
 #include "people.h"
+#include "photo.h"
 #include "../core/str.h"
 #include "../db/db.h"
 #include "../web/i18n.h"
@@ -61,6 +62,7 @@ static json_t *person_json(struct req *r, const struct profile *p)
     for (int f = 0; privileged && f < PEOPLE_FIELD_COUNT; f++)
         set_text(o, people_field_visibility_name((enum people_field)f),
                  people_visibility_name(p->vis[f]));
+    people_photo_json(r, o, p->id, privileged);
     return o;
 }
 
@@ -251,4 +253,9 @@ int people_api_follow(struct req *r)
 int people_api_unfollow(struct req *r)
 {
     return api_follow_change(r, false);
+}
+
+struct json_t *people_person_json(struct req *r, const struct profile *p)
+{
+    return person_json(r, p);
 }

@@ -8,6 +8,7 @@
  * (people_profile_save() checks everything before writing).
  */
 #include "people.h"
+#include "photo.h"
 #include "../core/str.h"
 #include "../db/db.h"
 #include "../web/i18n.h"
@@ -128,6 +129,7 @@ static int edit_page(struct req *r, int64_t id, int status, const struct edit_va
     html_fmt(h, "<button type=\"submit\">%s</button> <a", _(r, "Enregistrer"));
     html_href(h, "/people/%lld", (long long)id);
     html_fmt(h, ">%s</a></form></section>", _(r, "Annuler"));
+    people_photo_edit_section(r, h, id);
     r->status = status;
     return page_end(r);
 }

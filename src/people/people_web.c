@@ -11,13 +11,16 @@
  * their profile answers 404.
  *
  * Every optional field is shown only when people_field_visible() allows it
- * for the viewer; a birthday shows its day and month, never its year.
+ * for the viewer; a birthday shows its day and month, never its year.  The
+ * bio is Markdown, rendered in cmark-gfm's safe mode (web/markdown.h).
  */
 #include "people.h"
+#include "photo.h"
 #include "../core/str.h"
 #include "../db/db.h"
 #include "../web/i18n.h"
 #include "../web/layout.h"
+#include "../web/markdown.h"
 
 #include <time.h>
 
@@ -57,10 +60,13 @@ char *people_initials(struct arena *a, const char *name)
 
 void people_card(struct req *r, struct html *h, const struct person_summary *p)
 {
-    html_fmt(h,
-             "<li class=\"person\"><span class=\"avatar c%d\" aria-hidden=\"true\">%s</span>"
-             "<span class=\"who\"><a",
-             (int)(p->id % AVATAR_COLOURS), people_initials(r->a, p->name));
+    html_lit(h, "<li class=\"person\">");
+    if (p->photo && *p->photo)
+        people_photo_img(h, p->id, p->photo, PEOPLE_PHOTO_SMALL, "", "");
+    else
+        html_fmt(h, "<span class=\"avatar c%d\" aria-hidden=\"true\">%s</span>",
+                 (int)(p->id % AVATAR_COLOURS), people_initials(r->a, p->name));
+    html_lit(h, "<span class=\"who\"><a");
     html_href(h, "/people/%lld", (long long)p->id);
     html_fmt(h, ">%s</a>", p->name);
     if (*p->job)
@@ -142,6 +148,9 @@ int people_page_list(struct req *r)
     h = page_begin(r, &(struct page){.title = _(r, "Annuaire"), .nav = NAV_PEOPLE});
     html_fmt(h, "<h1>%s</h1>", _(r, "Annuaire"));
     search_form(r, h, &f);
+    html_fmt(h, "<p class=\"experts-link\"><a");
+    html_href(h, "/people/experts?q=%s", or_empty(f.q ? f.q : f.skill));
+    html_fmt(h, ">%s</a></p>", _(r, "Qui sait ? Trouver qui connaît un sujet"));
     html_fmt(h, "<ul class=\"people\">");
     for (size_t i = 0; i < len; i++)
         people_card(r, h, &items[i]);
@@ -188,33 +197,6 @@ static void visible_fields(struct req *r, const struct profile *p, bool out[PEOP
 
     for (int f = 0; f < PEOPLE_FIELD_COUNT; f++)
         out[f] = people_field_visible(&r->viewer, p->id, p->vis[f], shares);
-}
-
-/* Plain text as paragraphs: a blank line separates them, a single newline is a <br>. */
-static void text_paragraphs(struct html *h, const char *text)
-{
-    const char *p = text;
-
-    html_fmt(h, "<p>");
-    while (*p) {
-        size_t n = strcspn(p, "\r\n");
-        int newlines = 0;
-
-        html_textn(h, p, n);
-        p += n;
-        while (*p == '\r' || *p == '\n') {
-            if (*p == '\n')
-                newlines++;
-            p++;
-        }
-        if (!*p)
-            break;
-        if (newlines >= 2)
-            html_fmt(h, "</p><p>");
-        else
-            html_fmt(h, "<br>");
-    }
-    html_fmt(h, "</p>");
 }
 
 static void profile_skills(struct req *r, struct html *h, const struct profile *p)
@@ -297,7 +279,7 @@ int people_page_show(struct req *r)
     bool is_vcard, vis[PEOPLE_FIELD_COUNT];
     int64_t id = segment_id(http_param(r, "id"), &is_vcard);
     struct profile p;
-    const char *role;
+    const char *role, *photo;
     struct html *h;
     int rc;
 
@@ -310,10 +292,13 @@ int people_page_show(struct req *r)
     visible_fields(r, &p, vis);
     role = role_label(r, p.role);
     h = page_begin(r, &(struct page){.title = p.name, .nav = NAV_PEOPLE});
-    html_fmt(h,
-             "<article class=\"profile card\"><header><span class=\"avatar big c%d\" "
-             "aria-hidden=\"true\">%s</span><div><h1>%s</h1>",
-             (int)(id % AVATAR_COLOURS), people_initials(r->a, p.name), p.name);
+    html_lit(h, "<article class=\"profile card\"><header>");
+    if ((photo = people_photo_visible(r->db, r->a, &r->viewer, id, PEOPLE_PHOTO_BIG)))
+        people_photo_img(h, id, photo, PEOPLE_PHOTO_BIG, p.name, "big");
+    else
+        html_fmt(h, "<span class=\"avatar big c%d\" aria-hidden=\"true\">%s</span>",
+                 (int)(id % AVATAR_COLOURS), people_initials(r->a, p.name));
+    html_fmt(h, "<div><h1>%s</h1>", p.name);
     if (vis[PEOPLE_FIELD_JOB] && *p.job)
         html_fmt(h, "<p class=\"job\">%s</p>", p.job);
     if (role)
@@ -324,11 +309,13 @@ int people_page_show(struct req *r)
         profile_skills(r, h, &p);
     if (vis[PEOPLE_FIELD_BIO] && *p.bio) {
         html_fmt(h, "<section class=\"bio\"><h2>%s</h2>", _(r, "Présentation"));
-        text_paragraphs(h, p.bio);
+        html_markdown(h, r->a, p.bio);
         html_fmt(h, "</section>");
     }
     profile_actions(r, h, &p);
     html_fmt(h, "</article>");
+    if (r->viewer.id == p.id && (rc = people_completeness_meter(r, h)) < 0)
+        return http_reply_err(r, rc);
     return page_end(r);
 }
 

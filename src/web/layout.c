@@ -155,3 +155,14 @@ void html_form_begin_(struct html *h, struct req *r, const char *fmt, ...)
     va_end(ap);
     html_fmt(h, "><input type=\"hidden\" name=\"csrf_token\" value=\"%s\">", r->csrf_token);
 }
+
+void html_form_begin_multipart_(struct html *h, struct req *r, const char *fmt, ...)
+{
+    va_list ap;
+
+    html_lit(h, "<form method=\"post\" enctype=\"multipart/form-data\"");
+    va_start(ap, fmt);
+    html_url_attr_va_(h, "action", fmt, ap);
+    va_end(ap);
+    html_fmt(h, "><input type=\"hidden\" name=\"csrf_token\" value=\"%s\">", r->csrf_token);
+}

@@ -30,5 +30,10 @@ int page_end(struct req *r);
 #define html_form_begin(h, r, fmt, ...) html_form_begin_((h), (r), "" fmt "", ##__VA_ARGS__)
 void html_form_begin_(struct html *h, struct req *r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for a form that uploads files: enctype="multipart/form-data". */
+#define html_form_begin_multipart(h, r, fmt, ...)                                                  \
+    html_form_begin_multipart_((h), (r), "" fmt "", ##__VA_ARGS__)
+void html_form_begin_multipart_(struct html *h, struct req *r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif
