@@ -91,23 +91,23 @@ start_nginx "$TMP/nginx.conf" "http://127.0.0.1:$N2/healthz"
 
 lines() { grep -c 'path=/ status=200' "$1" || true; }
 
+# Counters read before and after each wrk run (bench/lib.sh): CPU per process group, and the
+# requests each node logged.
+wrk_probe() {
+    echo "a $(cpu_ticks "$PID_A")"
+    echo "b $(cpu_ticks "$PID_B")"
+    echo "pg $(cpu_ticks $(pg_pids))"
+    echo "nginx $(cpu_ticks $(nginx_pids))"
+    echo "la $(lines "$TMP/serve-a.log")"
+    echo "lb $(lines "$TMP/serve-b.log")"
+}
+
 # measure NAME URL: wrk with CPU per process group; sets M_* for the row.
 measure() {
-    local name=$1 url=$2 pg0 pgb a0 b0 n0 a1 b1
-    pgb=$(pg_pids)
-    pg0=$(cpu_ticks $pgb)
-    a0=$(cpu_ticks "$PID_A") b0=$(cpu_ticks "$PID_B") n0=$(cpu_ticks $(nginx_pids))
-    local la0 lb0
-    la0=$(lines "$TMP/serve-a.log") lb0=$(lines "$TMP/serve-b.log")
-    wrk_cpu "$name" "$url" "" -s "$REPO/bench/cookie.lua"
-    check_page_bytes "$TMP/wrk-$name.txt" "$PAGE_BYTES"
-    pgb=$(echo $pgb $(pg_pids) | tr ' ' '\n' | sort -un)
-    M_PG=$(($(cpu_ticks $pgb) - pg0))
-    M_A=$(($(cpu_ticks "$PID_A") - a0))
-    M_B=$(($(cpu_ticks "$PID_B") - b0))
-    M_NGINX=$(($(cpu_ticks $(nginx_pids)) - n0))
-    M_SHARE_A=$(($(lines "$TMP/serve-a.log") - la0))
-    M_SHARE_B=$(($(lines "$TMP/serve-b.log") - lb0))
+    wrk_cpu "$1" "$2" "" -s "$REPO/bench/cookie.lua"
+    check_page_bytes "$TMP/wrk-$1.txt" "$PAGE_BYTES"
+    M_A=${WRK_DELTA[a]} M_B=${WRK_DELTA[b]} M_PG=${WRK_DELTA[pg]} M_NGINX=${WRK_DELTA[nginx]}
+    M_SHARE_A=${WRK_DELTA[la]} M_SHARE_B=${WRK_DELTA[lb]}
     M_BUSY=$WRK_MACHINE_BUSY M_IDLE=$WRK_MACHINE_IDLE M_OTHER=$WRK_OTHER
 }
 

@@ -33,37 +33,70 @@ S_TICKS=$WRK_SERVER_TICKS S_BUSY=$WRK_MACHINE_BUSY S_IDLE=$WRK_MACHINE_IDLE S_OT
 check_page_bytes "$TMP/wrk-home-sqlite.txt" "$PAGE_BYTES"
 read -r SQ_HWM SQ_RSS < <(mem_of "$SQ_PID")
 
-# ---- profile of the SQLite node on / ----------------------------------------------
+# ---- profiles ---------------------------------------------------------------------
 
-PERF_DONE=
-if [[ ${BENCH_PERF:-1} != 0 ]] && command -v perf >/dev/null; then
-    log "perf: 4 s of a 5 s wrk run on /"
-    "$WRK" -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d5s -s "$REPO/bench/cookie.lua" "$URL/" >"$TMP/wrk-perf.txt" 2>&1 &
-    WRK_PID=$!
-    track "$WRK_PID" INT
+# profile NAME PID URL SECONDS: perf during a wrk run on URL; writes $TMP/perf-NAME-{dso,self,
+# children}.txt and sets PERF_RPS_<NAME>.  Nothing (and no failure) without perf.
+profile() {
+    local name=$1 pid=$2 url=$3 secs=$4 wrk_pid
+    [[ ${BENCH_PERF:-1} != 0 ]] && command -v perf >/dev/null || return 0
+    log "perf $name: $secs s of a $((secs + 1)) s wrk run on $url"
+    "$WRK" -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d$((secs + 1))s -s "$REPO/bench/cookie.lua" "$url" >"$TMP/wrk-perf-$name.txt" 2>&1 &
+    wrk_pid=$!
+    track "$wrk_pid" INT
     sleep 0.5
-    if perf record -F 499 --call-graph dwarf,16384 -o "$TMP/perf.data" -p "$SQ_PID" -- sleep 4 \
-        >"$TMP/perf-record.log" 2>&1; then
-        PERF_DONE=1
-    else
-        log "warning: perf record failed: $(tail -2 "$TMP/perf-record.log")"
+    if ! perf record -F 499 --call-graph dwarf,16384 -o "$TMP/perf-$name.data" -p "$pid" -- sleep "$secs" \
+        >"$TMP/perf-$name.log" 2>&1; then
+        log "warning: perf record failed: $(tail -2 "$TMP/perf-$name.log")"
+        wait "$wrk_pid" || true
+        untrack "$wrk_pid"
+        return 0
     fi
-    wait "$WRK_PID" || true
-    untrack "$WRK_PID"
-    if [[ -n "$PERF_DONE" ]]; then
-        perf report -i "$TMP/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null \
-            | awk '/^ +[0-9.]+%/ {printf "%8s  %s\n", $1, $2}' | head -8 >"$TMP/perf-dso.txt" || true
-        perf report -i "$TMP/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null \
-            | awk '/^ +[0-9.]+%/ {pct=$1; dso=$2; $1=$2=$3=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); printf "%8s  %-22s %s\n", pct, dso, $0}' \
-            | head -15 >"$TMP/perf-self.txt" || true
-        # Inclusive time of named functions (the callers): what each layer costs.
-        perf report -i "$TMP/perf.data" --children --sort dso,sym --stdio -g none 2>/dev/null \
-            | awk '/^ +[0-9.]+%/ {pct=$1; dso=$3; $1=$2=$3=$4=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); printf "%8s  %-22s %s\n", pct, dso, $0}' \
-            | grep -v -E ' (0x[0-9a-f]+|clone3|start_thread|entry_SYSCALL.*|do_syscall_64|\[unknown\])$' \
-            | head -24 >"$TMP/perf-children.txt" || true
-        PERF_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-perf.txt")
-    fi
-fi
+    wait "$wrk_pid" || true
+    untrack "$wrk_pid"
+    perf report -i "$TMP/perf-$name.data" --no-children --sort dso --stdio -g none 2>/dev/null \
+        | awk '/^ +[0-9.]+%/ {printf "%8s  %s\n", $1, $2}' | head -8 >"$TMP/perf-$name-dso.txt" || true
+    perf report -i "$TMP/perf-$name.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null \
+        | awk '/^ +[0-9.]+%/ {pct=$1; dso=$2; $1=$2=$3=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); printf "%8s  %-22s %s\n", pct, dso, $0}' \
+        | head -15 >"$TMP/perf-$name-self.txt" || true
+    # Inclusive time of named functions (the callers): what each layer costs.
+    perf report -i "$TMP/perf-$name.data" --children --sort dso,sym --stdio -g none 2>/dev/null \
+        | awk '/^ +[0-9.]+%/ {pct=$1; dso=$3; $1=$2=$3=$4=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); printf "%8s  %-22s %s\n", pct, dso, $0}' \
+        | grep -v -E ' (0x[0-9a-f]+|clone3|start_thread|entry_SYSCALL.*|do_syscall_64|\[unknown\])$' \
+        | head -24 >"$TMP/perf-$name-children.txt" || true
+    rm -f "$TMP/perf-$name.data"
+    printf -v "PERF_RPS_$name" '%s' "$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-perf-$name.txt")"
+}
+
+# profile_md NAME TITLE: the Markdown of a profile.
+profile_md() {
+    local name=$1 title=$2 rps_var="PERF_RPS_$1"
+    [[ -s "$TMP/perf-$name-dso.txt" ]] || return 0
+    cat <<EOF
+### Profile of the $title node on \`/\`
+
+\`perf record -F 499 --call-graph dwarf,16384 -p PID -- sleep N\` during a wrk run on \`/\`
+(same wrk command; ${!rps_var:-?} requests/s while profiled).  Share of the server's CPU samples:
+
+By library:
+\`\`\`
+$(cat "$TMP/perf-$name-dso.txt")
+\`\`\`
+Top symbols (self time):
+\`\`\`
+$(cat "$TMP/perf-$name-self.txt")
+\`\`\`
+Inclusive time (the function and what it calls), named functions only:
+\`\`\`
+$(cat "$TMP/perf-$name-children.txt")
+\`\`\`
+
+EOF
+}
+
+profile sqlite "$SQ_PID" "$URL/" 4
+PERF_DONE=
+[[ -s "$TMP/perf-sqlite-dso.txt" ]] && PERF_DONE=1
 stop_ruche "$SQ_PID"
 
 # ---- PostgreSQL ------------------------------------------------------------------
@@ -81,21 +114,33 @@ export RUCHE_COOKIE=$COOKIE
 STATUS=$(curl -s -o "$TMP/pg-index.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$URL/")
 [[ $STATUS == 200 ]] || die "signed-in home (PostgreSQL) answered $STATUS"
 PG_PAGE_BYTES=$(wc -c <"$TMP/pg-index.html")
-xacts() { psql -At "$(pg_url bench_home)" -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'bench_home'"; }
-X0=$(xacts)
-PGB=$(pg_pids)
-P0=$(cpu_ticks $PGB)
+# Counters read before and after each wrk run (bench/lib.sh): CPU of the PostgreSQL
+# backends, transactions, and rows read per table by sequential and index scans.
+wrk_probe() {
+    echo "pg_ticks $(cpu_ticks $(pg_pids))"
+    psql -At -F ' ' "$(pg_url bench_home)" -c "
+        SELECT 'xacts', xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'bench_home'
+        UNION ALL SELECT 'seq:' || relname, coalesce(seq_tup_read, 0) FROM pg_stat_user_tables
+        UNION ALL SELECT 'idx:' || relname, coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables"
+}
+WRK_PROBE_DELAY=1.5 # backends report their statistics at most once a second
 wrk_cpu home-pg "$URL/" "$PG_PID" -s "$REPO/bench/cookie.lua"
 P_TICKS=$WRK_SERVER_TICKS P_BUSY=$WRK_MACHINE_BUSY P_IDLE=$WRK_MACHINE_IDLE P_OTHER=$WRK_OTHER
-PGB=$(echo $PGB $(pg_pids) | tr ' ' '\n' | sort -un) # backends opened during the run count fully
-P_PGTICKS=$(($(cpu_ticks $PGB) - P0))
+P_PGTICKS=${WRK_DELTA[pg_ticks]} X_DELTA=${WRK_DELTA[xacts]}
+# Rows read per request, by table (the tables a request reads most).
+read -r _ _ _ _ _ P_N0 < <(parse_wrk "$TMP/wrk-home-pg.txt")
+for k in "${!WRK_DELTA[@]}"; do
+    [[ $k == seq:* || $k == idx:* ]] && echo "${WRK_DELTA[$k]} ${k%%:*} ${k#*:}"
+done | sort -rn | head -6 | awk -v n="$P_N0" '$1 > 0 {printf "| %s | %s | %.1f |\n", $3, ($2 == "seq" ? "sequential scans" : "index scans"), $1 / n}' >"$TMP/pg-rows.md"
 check_page_bytes "$TMP/wrk-home-pg.txt" "$PG_PAGE_BYTES"
 read -r PG_HWM PG_RSS < <(mem_of "$PG_PID")
-sleep 1.5 # backends report their statistics at most once a second
-X1=$(xacts)
+profile pg "$PG_PID" "$URL/" 3
+unset -f wrk_probe
 stop_ruche "$PG_PID"
 
 # The same node with more threads than cores: on PostgreSQL a thread waits for each query.
+wrk_probe() { echo "pg_ticks $(cpu_ticks $(pg_pids))"; }
+WRK_PROBE_DELAY=0
 ALT=${BENCH_PG_THREADS_ALT:-4}
 if [[ $ALT != 0 ]]; then
     THREADS_SAVED=$THREADS
@@ -103,16 +148,14 @@ if [[ $ALT != 0 ]]; then
     start_ruche "$TMP/pg" "$PORT" "$TMP/serve-pg-alt.log"
     THREADS=$THREADS_SAVED
     PG2_PID=$RUCHE_PID
-    PGB=$(pg_pids)
-    P0=$(cpu_ticks $PGB)
     wrk_cpu home-pg-alt "$URL/" "$PG2_PID" -s "$REPO/bench/cookie.lua"
     Q_TICKS=$WRK_SERVER_TICKS Q_BUSY=$WRK_MACHINE_BUSY Q_IDLE=$WRK_MACHINE_IDLE Q_OTHER=$WRK_OTHER
-    PGB=$(echo $PGB $(pg_pids) | tr ' ' '\n' | sort -un)
-    Q_PGTICKS=$(($(cpu_ticks $PGB) - P0))
+    Q_PGTICKS=${WRK_DELTA[pg_ticks]}
     check_page_bytes "$TMP/wrk-home-pg-alt.txt" "$PG_PAGE_BYTES"
     read -r PG2_HWM PG2_RSS < <(mem_of "$PG2_PID")
     stop_ruche "$PG2_PID"
 fi
+unset -f wrk_probe
 for f in "$TMP"/serve-*.log; do
     grep -E 'level=(error|warn)' "$f" | head -5 | sed "s|^|$(basename "$f"): |" >&2 || true
 done
@@ -173,7 +216,7 @@ fi
 # perc_of FILE SYMBOL: the first (largest) percentage of SYMBOL in a perf listing.
 perc_of() { awk -v f="$2" '$3 == f {print $1; exit}' "$1" 2>/dev/null | tr -d '%'; }
 dso_of() { awk -v f="$2" 'index($2, f) == 1 {print $1; exit}' "$1" 2>/dev/null | tr -d '%'; }
-XPR=$(awk -v a="${X0:-0}" -v b="${X1:-0}" -v n="$P_N" 'BEGIN { if (n > 0 && b > a) printf "%.1f", (b - a) / n; else print "?" }')
+XPR=$(awk -v x="${X_DELTA:-0}" -v n="$P_N" 'BEGIN { if (n > 0 && x > 0) printf "%.1f", x / n; else print "?" }')
 S_US=$(us_per_req "$S_TICKS" "$S_N")
 P_US=$(us_per_req "$P_TICKS" "$P_N")
 P_PG_US=$(us_per_req "$P_PGTICKS" "$P_N")
@@ -182,13 +225,13 @@ MEANING="**What this means.** \`/healthz\` runs at $(ratio "$H_RPS" "$N_RPS")× 
 home page costs $S_US µs of server CPU per request on SQLite against
 $(us_per_req "$H_TICKS" "$H_N") µs for \`/healthz\`, and so reaches $(ratio "$S_RPS" "$N_RPS")× the ceiling."
 if [[ -n "$PERF_DONE" ]]; then
-    pc() { local v; v=$(perc_of "$TMP/perf-children.txt" "$1"); echo "${v:-<1}"; }
-    MEANING+="  Where that CPU goes (profile below): SQLite $(dso_of "$TMP/perf-dso.txt" libsqlite3)% of
+    pc() { local v; v=$(perc_of "$TMP/perf-sqlite-children.txt" "$1"); echo "${v:-<1}"; }
+    MEANING+="  Where that CPU goes (profile below): SQLite $(dso_of "$TMP/perf-sqlite-dso.txt" libsqlite3)% of
 the samples (running the page's queries: \`sqlite3VdbeExec\` $(pc sqlite3VdbeExec)% inclusive), the kernel
-$(dso_of "$TMP/perf-dso.txt" '[kernel')% (mostly sending the responses: \`__libc_sendmsg\` $(pc __libc_sendmsg)%), libc
-$(dso_of "$TMP/perf-dso.txt" libc.so)% (string functions, malloc), and ruche's own code $(dso_of "$TMP/perf-dso.txt" ruche)%, mostly page
+$(dso_of "$TMP/perf-sqlite-dso.txt" '[kernel')% (mostly sending the responses: \`__libc_sendmsg\` $(pc __libc_sendmsg)%), libc
+$(dso_of "$TMP/perf-sqlite-dso.txt" libc.so)% (string functions, malloc), and ruche's own code $(dso_of "$TMP/perf-sqlite-dso.txt" ruche)%, mostly page
 building (\`html_fmt_\` $(pc html_fmt_)% inclusive, the HTML tokenizer \`scan_char\` $(pc scan_char)%)."
-    REPREP=$(perc_of "$TMP/perf-children.txt" sqlite3Reprepare)
+    REPREP=$(perc_of "$TMP/perf-sqlite-children.txt" sqlite3Reprepare)
     if [[ -n "$REPREP" ]] && awk -v r="$REPREP" 'BEGIN { exit !(r >= 5) }'; then
         MEANING+="  **\`sqlite3Reprepare\` takes ${REPREP}%**: cached statements are being
 compiled again, so something expires them on each request (a flag pragma such as
@@ -202,9 +245,22 @@ On PostgreSQL the page reaches $(ratio "$P_RPS" "$S_RPS")× SQLite.  Per request
 $P_PG_US µs more, on the same two cores; and each request is $XPR PostgreSQL transactions
 (\`pg_stat_database.xact_commit\`), each a round trip during which the worker thread waits: with
 \`--threads $THREADS\` the machine stayed $(idle "$P_BUSY" "$P_IDLE") idle during the run."
+TOPROWS=$(head -1 "$TMP/pg-rows.md" 2>/dev/null | awk -F' [|] ' '{gsub(/^[|] /, "", $1); gsub(/ *[|] *$/, "", $3); printf "%s rows of \x60%s\x60 read by %s", $3, $1, $2}')
+if awk -v x="$XPR" 'BEGIN { exit !(x + 0 >= 10) }'; then
+    MEANING+="  **$XPR transactions for one page** means queries run once per listed row
+(N+1): on SQLite each costs microseconds, on PostgreSQL each is a round trip and a backend wake-up."
+fi
+[[ -n "$TOPROWS" ]] && MEANING+="  The most read table: $TOPROWS per request (table below)."
+[[ -s "$TMP/perf-pg-dso.txt" ]] && MEANING+="  The profile of the PostgreSQL node below shows ruche's side."
 if [[ $ALT != 0 ]]; then
-    MEANING+="  With \`--threads $ALT\` the node reached $(ratio "$Q_RPS" "$P_RPS")× that: on PostgreSQL the thread
-count should not default to the number of cores (\`default_threads()\` in \`src/serve_cli.c\`)."
+    if awk -v q="$Q_RPS" -v p="$P_RPS" 'BEGIN { exit !(q > 1.1 * p) }'; then
+        MEANING+="  With \`--threads $ALT\` the node reached $(ratio "$Q_RPS" "$P_RPS")× that: on PostgreSQL, where
+threads wait for the database, the thread count should not default to the number of cores
+(\`default_threads()\` in \`src/serve_cli.c\`)."
+    else
+        MEANING+="  With \`--threads $ALT\` the node reached $(ratio "$Q_RPS" "$P_RPS")× that: here more threads did not
+help, the cores were already busy (with ruche and PostgreSQL, or other work: see \"other CPU\")."
+    fi
 fi
 
 {
@@ -228,27 +284,18 @@ not part of the bench (other work on a shared machine: the higher, the less the 
 $MEANING
 
 EOF
-if [[ -n "$PERF_DONE" ]]; then
+if [[ -s "$TMP/pg-rows.md" ]]; then
 cat <<EOF
-### Profile of the SQLite node on \`/\`
+Rows PostgreSQL read per request of the PostgreSQL run, by table (\`pg_stat_user_tables\`:
+\`seq_tup_read\`, \`idx_tup_fetch\`), the largest first:
 
-\`perf record -F 499 --call-graph dwarf,16384 -p PID -- sleep 4\` during a 5 s wrk run on \`/\`
-(same wrk command; ${PERF_RPS:-?} requests/s while profiled).  Share of the server's CPU samples:
-
-By library:
-\`\`\`
-$(cat "$TMP/perf-dso.txt")
-\`\`\`
-Top symbols (self time):
-\`\`\`
-$(cat "$TMP/perf-self.txt")
-\`\`\`
-Inclusive time (the function and what it calls), named functions only:
-\`\`\`
-$(cat "$TMP/perf-children.txt")
-\`\`\`
+| table | read by | rows per request |
+|---|---|---|
+$(cat "$TMP/pg-rows.md")
 
 EOF
 fi
+profile_md sqlite SQLite
+profile_md pg PostgreSQL
 } | emit home
 log "done"

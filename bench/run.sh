@@ -14,7 +14,7 @@
 # A script that fails leaves a note in its section and makes this one exit 1.
 #
 # Environment: BENCH_OUT (<repo>/BENCHMARKS.md), BENCH_PARTS ("home cluster streams"),
-#              BENCH_QUIET_WAIT (30 s), and those of bench/lib.sh and the scripts.
+#              BENCH_QUIET_WAIT (10 s), and those of bench/lib.sh and the scripts.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init run
@@ -31,12 +31,12 @@ export BENCH_FRAGMENTS=$TMP/fragments
 export RUCHE_BIN=$BIN
 mkdir -p "$BENCH_FRAGMENTS"
 
-# On a shared machine, wait (BENCH_QUIET_WAIT seconds at most, 30 by default) until other
+# On a shared machine, wait (BENCH_QUIET_WAIT seconds at most, 10 by default) until other
 # processes leave the CPU mostly idle before each part (wait_quiet: bench/lib.sh).
 FAILED=()
 TIMES=()
 for part in $PARTS; do
-    wait_quiet "${BENCH_QUIET_WAIT:-30}"
+    wait_quiet "${BENCH_QUIET_WAIT:-10}"
     t0=$(date +%s)
     log "---- $part"
     set +e

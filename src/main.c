@@ -9,6 +9,7 @@
 #include "migrate_cli.h"
 #include "auth/auth_cli.h"
 #include "demo/demo.h"
+#include "demo/generate_cli.h"
 #include "jobs/jobs_cli.h"
 #include "live/live_cli.h"
 
@@ -44,6 +45,8 @@ static const struct command commands[] = {
     {"debug-enqueue", cmd_debug_enqueue, "debug-enqueue --data DIR --kind K [--count N]", NULL},
     {"debug-jobs", cmd_debug_jobs, "debug-jobs --data DIR", NULL},
     {"debug-publish", cmd_debug_publish, "debug-publish --data DIR --kind K [--member ID]", NULL},
+    {"debug-generate", cmd_debug_generate, "debug-generate --data DIR --members N [--seed S]",
+     NULL},
 };
 
 static void print_overview(FILE *out)

@@ -68,6 +68,8 @@ static void header_member(struct html *h, struct req *r, const struct page *p)
     html_fmt(h, "<details class=\"member-menu\"><summary>%s</summary><div class=\"menu\">",
              name && name[0] ? name : _(r, "Mon compte"));
     html_lit(h, "<a");
+    html_href(h, "/people/%lld", (long long)r->viewer.id);
+    html_fmt(h, ">%s</a><a", _(r, "Mon profil"));
     html_href(h, "/account");
     html_fmt(h, ">%s</a>", _(r, "Mon compte"));
     html_form_begin(h, r, "/logout");
