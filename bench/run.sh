@@ -5,6 +5,7 @@
 #                     perf profile of the SQLite node
 #   bench/cluster.sh  two nodes on one PostgreSQL database behind nginx; publication → event delay
 #   bench/streams.sh  10,000 idle live streams on one node, one event to all of them
+#   bench/directory.sh the directory search on 100,000 generated members (SQLite)
 #
 # Builds nothing: it uses $RUCHE_BIN, else build-release/ruche, else build/ruche (`make bench`
 # builds the release binary first).  One PostgreSQL server (tools/pg-test-server, in a
@@ -13,7 +14,7 @@
 # process started is stopped by its PID on exit, failure included (see bench/lib.sh).
 # A script that fails leaves a note in its section and makes this one exit 1.
 #
-# Environment: BENCH_OUT (<repo>/BENCHMARKS.md), BENCH_PARTS ("home cluster streams"),
+# Environment: BENCH_OUT (<repo>/BENCHMARKS.md), BENCH_PARTS ("home cluster streams directory"),
 #              BENCH_QUIET_WAIT (10 s), and those of bench/lib.sh and the scripts.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,7 +22,7 @@ bench_init run
 need "$WRK" curl "$NGINX" psql node python3
 
 OUT=${BENCH_OUT:-$REPO/BENCHMARKS.md}
-PARTS=${BENCH_PARTS:-home cluster streams}
+PARTS=${BENCH_PARTS:-home cluster streams directory}
 START=$(date +%s)
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -110,8 +111,10 @@ cat <<EOF
 \`\`\`sh
 make bench     # = meson setup build-release --buildtype=release -Db_ndebug=true (once);
                #   ninja -C build-release; RUCHE_BIN=build-release/ruche bench/run.sh
-# each part alone (starts its own PostgreSQL): bench/home.sh, bench/cluster.sh, bench/streams.sh
+# each part alone (starts its own PostgreSQL): bench/home.sh, bench/cluster.sh, bench/streams.sh,
+#   bench/directory.sh (SQLite only)
 # environment: WRK_DURATION=10s WRK_CONNECTIONS=64 BENCH_STREAMS=10000 BENCH_PUBLISHES=200 BENCH_PERF=0
+#   BENCH_MEMBERS=100000 BENCH_DIRECTORY_Q=helene BENCH_DIRECTORY_SKILL=comptabilite
 
 # instances
 tools/pg-test-server start \$PGDIR/pg            # PGDIR=\$(mktemp -d /tmp/ruche-pg.XXXXXX); chmod 755 \$PGDIR
@@ -140,6 +143,11 @@ $REL_BIN debug-publish --data \$DIR --kind feed.new_posts --member \$ID --payloa
 
 # 5. publication → event on each node: client bench/sse-delay.js (spawns debug-publish 200 times)
 node bench/sse-delay.js '{"nodes":[{"name":"A","port":…},{"name":"B","port":…},…],"count":200,…}'
+
+# 6. directory on 100,000 generated members (SQLite; prints the administrator's email= and password=)
+$REL_BIN debug-generate --data \$DIR --members 100000 --seed 1
+RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua "http://127.0.0.1:\$PORT/people?q=helene"
+RUCHE_TOKEN=… $WRK_CMD -s bench/bearer.lua "http://127.0.0.1:\$PORT/api/v1/people?q=helene"
 \`\`\`
 EOF
 } >"$OUT"
