@@ -220,6 +220,12 @@ nginx error log: ${NGINX_ERRS:-0} error lines.
 
 $MEANING3
 
+EOF
+} | emit cluster
+
+# Table 5 is its own part of BENCHMARKS.md (after table 4, bench/streams.sh).
+{
+cat <<EOF
 ## 5. From a publication to the event on each node
 
 Streams open on node A, on node B (directly) and through nginx; then $PUBLISHES times, one
@@ -242,5 +248,5 @@ Errors: $DELAY_ERRORS.  Other processes on the machine (not the bench) used $ACC
 during the test.  Node logs: $WARNS warning/error lines$( [[ -s "$TMP/warns.txt" ]] && printf ', by message:\n\n```\n%s\n```' "$(cat "$TMP/warns.txt")" || echo . )
 
 EOF
-} | emit cluster
+} | emit cluster-delay
 log "done"

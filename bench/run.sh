@@ -99,12 +99,14 @@ Written by \`bench/run.sh\` (\`make bench\`); do not edit by hand, run it again.
 
 EOF
 for part in $PARTS; do
-    if [[ -f "$BENCH_FRAGMENTS/$part.md" ]]; then
-        cat "$BENCH_FRAGMENTS/$part.md"
-    else
-        printf '## %s: no output\n\n' "$part"
-    fi
+    [[ -f "$BENCH_FRAGMENTS/$part.md" ]] || printf '## %s: no output\n\n' "$part" >"$BENCH_FRAGMENTS/$part.md"
 done
+# In the order of the tables' numbers ("## 3." ...; a script may write several parts), the
+# unnumbered ones (failures) last.
+for f in "$BENCH_FRAGMENTS"/*.md; do
+    n=$(sed -n '1s/^## \([0-9][0-9]*\).*/\1/p' "$f")
+    printf '%s\t%s\n' "${n:-999}" "$f"
+done | sort -n -k1,1 -s | cut -f2- | while read -r f; do cat "$f"; done
 cat <<EOF
 ## Commands
 
