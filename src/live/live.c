@@ -304,19 +304,51 @@ static void dispatch_new(struct db *db)
     db_end(q);
 }
 
-/* Heartbeat to every stream; end those whose session is gone. */
+/* A stream whose session is checked by the heartbeat. */
+struct session_ref {
+    struct live_client *c;
+    int64_t session_id, member_id;
+};
+
+/* The streams in refs (taken earlier) that are still open and whose session is dead: end. */
+static void end_dead_streams(const struct session_ref *dead, size_t n)
+{
+    for (struct live_client *c = bus.clients; c; c = c->next)
+        for (size_t i = 0; i < n; i++)
+            if (dead[i].c == c && dead[i].session_id == c->session_id &&
+                dead[i].member_id == c->member_id)
+                client_end(c);
+}
+
+/*
+ * Heartbeat to every stream, and end those whose session is gone.  The
+ * sessions are looked up outside the bus lock: with thousands of streams
+ * the look-ups take a while, and new streams must not wait for them.
+ */
 static void heartbeat(struct db *db)
 {
     static const char ping[] = ": ping\n\n";
+    struct session_ref *refs;
+    size_t n = 0, dead = 0;
 
     pthread_mutex_lock(&bus.lock);
+    refs = bus.count ? calloc(bus.count, sizeof(*refs)) : NULL;
     for (struct live_client *c = bus.clients; c; c = c->next) {
-        if (!auth_session_active(db, c->session_id, c->member_id))
-            client_end(c);
-        else
-            client_send(c, ping, sizeof(ping) - 1);
+        if (refs && n < bus.count)
+            refs[n++] = (struct session_ref){c, c->session_id, c->member_id};
+        client_send(c, ping, sizeof(ping) - 1);
     }
     pthread_mutex_unlock(&bus.lock);
+
+    for (size_t i = 0; i < n; i++)
+        if (!auth_session_active(db, refs[i].session_id, refs[i].member_id))
+            refs[dead++] = refs[i];
+    if (dead) {
+        pthread_mutex_lock(&bus.lock);
+        end_dead_streams(refs, dead);
+        pthread_mutex_unlock(&bus.lock);
+    }
+    free(refs);
 }
 
 /* ---- the dispatcher thread ---------------------------------------------------------- */
