@@ -286,6 +286,21 @@ int db_get_text_(struct db *db, struct arena *a, char **out, const char *sql, si
     return found ? 0 : ERR_NOTFOUND;
 }
 
+char *db_like_contains(struct arena *a, const char *q)
+{
+    struct buf b;
+
+    buf_init_arena(&b, a);
+    buf_addch(&b, '%');
+    for (const char *p = q; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            buf_addch(&b, '\\');
+        buf_addch(&b, *p);
+    }
+    buf_addch(&b, '%');
+    return b.s;
+}
+
 int64_t db_changes(struct db *db)
 {
     return db->changes;

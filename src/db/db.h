@@ -104,6 +104,9 @@ const void *db_blob(struct stmt *q, int col, size_t *len);
 /* Finish: reset, return to the cache, and report an error met while stepping. */
 int db_end(struct stmt *q);
 
+/* The LIKE pattern "%q%" for a substring search, with LIKE's wildcards (% _ \) escaped;
+ * use it with ESCAPE '\'.  Returns memory from a. */
+char *db_like_contains(struct arena *a, const char *q);
 /* Rows changed by the last INSERT, UPDATE or DELETE run by db_exec(). */
 int64_t db_changes(struct db *db);
 

@@ -600,22 +600,6 @@ int people_newcomers(struct db *db, struct arena *a, const struct viewer *v, siz
 
 /* ---- directory --------------------------------------------------------------------- */
 
-/* "%" and "_" match themselves in the LIKE pattern built from the search text. */
-static char *like_pattern(struct arena *a, const char *q)
-{
-    struct buf b;
-
-    buf_init_arena(&b, a);
-    buf_addch(&b, '%');
-    for (const char *p = q; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            buf_addch(&b, '\\');
-        buf_addch(&b, *p);
-    }
-    buf_addch(&b, '%');
-    return b.s;
-}
-
 static const char *or_empty(const char *s)
 {
     return s ? s : "";
@@ -656,7 +640,7 @@ int people_directory(struct db *db, struct arena *a, const struct viewer *v,
                   "   AND (? = 0 OR (a.name_folded, a.id) >"
                   "                 (SELECT name_folded, id FROM account WHERE id = ?))"
                   " ORDER BY a.name_folded, a.id LIMIT ? /*scan-ok*/",
-                  DB_TEXT(q), DB_TEXT(like_pattern(a, str_fold(a, q))), DB_TEXT(dept),
+                  DB_TEXT(q), DB_TEXT(db_like_contains(a, str_fold(a, q))), DB_TEXT(dept),
                   DB_TEXT(dept), DB_I64(v->id), DB_BOOL(admin), DB_TEXT(site), DB_TEXT(site),
                   DB_I64(v->id), DB_BOOL(admin), DB_TEXT(skill), DB_TEXT(skill), DB_I64(v->id),
                   DB_BOOL(admin), DB_I64(f->after_id), DB_I64(f->after_id), DB_I64(limit + 1));

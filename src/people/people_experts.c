@@ -26,22 +26,6 @@
 #define EXPERTS_ROWS_MAX 2000 /* matching skills read */
 #define EXPERTS_PAGE 30
 
-/* "%q%" with LIKE's wildcards escaped. */
-static char *contains_pattern(struct arena *a, const char *q)
-{
-    struct buf b;
-
-    buf_init_arena(&b, a);
-    buf_addch(&b, '%');
-    for (const char *p = q; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            buf_addch(&b, '\\');
-        buf_addch(&b, *p);
-    }
-    buf_addch(&b, '%');
-    return b.s;
-}
-
 static int skill_score(const char *folded_skill, const char *folded_q)
 {
     if (strcmp(folded_skill, folded_q) == 0)
@@ -103,7 +87,7 @@ int people_experts_find(struct db *db, struct arena *a, const struct viewer *v, 
                   " LEFT JOIN profile p ON p.account_id = a.id"
                   " WHERE s.name_folded LIKE ? ESCAPE '\\' AND a.status <> 'deactivated'"
                   " LIMIT ? /*scan-ok*/",
-                  DB_TEXT(contains_pattern(a, folded)), DB_INT(EXPERTS_ROWS_MAX));
+                  DB_TEXT(db_like_contains(a, folded)), DB_INT(EXPERTS_ROWS_MAX));
     while (db_row(st)) {
         int64_t id = db_i64(st, 0);
         enum people_visibility vis = people_column_visibility(st, 9, PEOPLE_FIELD_SKILLS);
