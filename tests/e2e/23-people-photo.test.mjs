@@ -1,6 +1,6 @@
 /*
- * 23-people-photo: profile photos.  Images are made here: a PNG written with node:zlib, and a
- * JPEG carrying EXIF GPS data and a marker string, spliced into a JPEG the server produced.
+ * 23-people-photo: profile photos.  Images are made by the tests: a PNG written with
+ * node:zlib (lib/images.mjs), and a JPEG carrying EXIF GPS data and a marker string, spliced into a JPEG the server produced.
  * Checks that stored thumbnails are 256x256 and 64x64 JPEGs without any metadata, that a
  * renamed PDF and a decompression bomb are refused (400) with nothing stored, a body over
  * 10 MB gets 413, another member cannot upload (404) nor anyone without CSRF (403), a hidden
@@ -15,6 +15,7 @@ import zlib from 'node:zlib';
 import { startServer } from './lib/server.mjs';
 import { signIn, apiToken } from './lib/client.mjs';
 import { launchBrowser, watchPage, addClientCookies } from './lib/browser.mjs';
+import { makePng } from './lib/images.mjs';
 
 const PW = 'correct-horse-1';
 const ALICE = { email: 'alice@example.test', name: 'Alice Martin', password: PW };
@@ -40,55 +41,6 @@ after(async () => {
 });
 
 /* ---- image makers ---------------------------------------------------------------- */
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-});
-
-function crc32(buf) {
-    let c = 0xffffffff;
-    for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type, data) {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-}
-
-/* An RGB PNG of w x h; idat overrides the compressed pixels (for the bomb). */
-function makePng(w, h, { idat } = {}) {
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(w, 0);
-    ihdr.writeUInt32BE(h, 4);
-    ihdr[8] = 8; /* depth */
-    ihdr[9] = 2; /* RGB */
-    let data = idat;
-    if (!data) {
-        const raw = Buffer.alloc(h * (1 + 3 * w));
-        for (let y = 0; y < h; y++) {
-            const row = y * (1 + 3 * w);
-            for (let x = 0; x < w; x++) {
-                raw[row + 1 + 3 * x] = (x * 255) / w;
-                raw[row + 2 + 3 * x] = (y * 255) / h;
-                raw[row + 3 + 3 * x] = 128;
-            }
-        }
-        data = zlib.deflateSync(raw);
-    }
-    return Buffer.concat([
-        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-        pngChunk('IHDR', ihdr),
-        pngChunk('IDAT', data),
-        pngChunk('IEND', Buffer.alloc(0)),
-    ]);
-}
 
 /* An APP1 "Exif" segment: IFD0 with ImageDescription = MARKER and a GPS IFD (N 48°). */
 function exifSegment() {

@@ -17,10 +17,10 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import { startServer } from './lib/server.mjs';
 import { apiToken, Client } from './lib/client.mjs';
 import { launchBrowser, watchPage, artifactPath } from './lib/browser.mjs';
+import { makePng } from './lib/images.mjs';
 
 const PW = 'correct-horse-1';
 const NEWCOMER = { email: 'nathan@example.test', name: 'Nathan Nouveau', password: PW };
@@ -49,53 +49,6 @@ let seen; /* watchPage() of every page of the journey */
 const csp = []; /* securitypolicyviolation events, reported from every document */
 const ids = {};
 const meters = []; /* the meter values seen, in order */
-
-/* ---- a PNG written with node:zlib (as in 23-people-photo) ------------------------------- */
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-});
-
-function crc32(buf) {
-    let c = 0xffffffff;
-    for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type, data) {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-}
-
-/* An RGB gradient PNG of w x h. */
-function makePng(w, h) {
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(w, 0);
-    ihdr.writeUInt32BE(h, 4);
-    ihdr[8] = 8; /* depth */
-    ihdr[9] = 2; /* RGB */
-    const raw = Buffer.alloc(h * (1 + 3 * w));
-    for (let y = 0; y < h; y++) {
-        const row = y * (1 + 3 * w);
-        for (let x = 0; x < w; x++) {
-            raw[row + 1 + 3 * x] = (x * 255) / w;
-            raw[row + 2 + 3 * x] = (y * 255) / h;
-            raw[row + 3 + 3 * x] = 160;
-        }
-    }
-    return Buffer.concat([
-        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-        pngChunk('IHDR', ihdr),
-        pngChunk('IDAT', zlib.deflateSync(raw)),
-        pngChunk('IEND', Buffer.alloc(0)),
-    ]);
-}
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
