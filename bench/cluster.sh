@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # bench/cluster.sh - two `ruche serve` nodes on one PostgreSQL database behind nginx:
 #   * the signed-in home page through nginx (one node, then both) beside one node direct;
-#   * the delay from a publication to the event on each node's live stream
-#     (bench/sse-delay.js, BENCH_PUBLISHES times, 200 by default).
+#   * the delay from a post published through the API on node A to the "feed.new_posts"
+#     event on each node's live stream (bench/sse-delay.js, BENCH_PUBLISHES posts, 200 by
+#     default, by a demo member the signed-in administrator follows).
 # nginx's proxy settings are those of docs/nginx.conf, in plain HTTP on 127.0.0.1.
 # Everything is bounded in time; every process started here is stopped by its PID on exit.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init cluster
-need "$WRK" curl "$NGINX" psql node
+need "$WRK" curl "$NGINX" psql node python3
 
 PUBLISHES=${BENCH_PUBLISHES:-200}
 
@@ -32,6 +33,17 @@ STATUS=$(curl -s -o "$TMP/page-b.html" -w '%{http_code}' -H "Cookie: $COOKIE" "h
 PAGE_BYTES=$(wc -c <"$TMP/page-b.html")
 MEMBER=$(psql -At "$DB_URL" -c "SELECT id FROM account WHERE email = '$EMAIL'")
 [[ $MEMBER =~ ^[0-9]+$ ]] || die "no member id for $EMAIL"
+# The posts of the delay test are written by a demo member whom the administrator follows.
+AUTHOR_EMAIL=hugo.renaud@alveole.example
+AUTHOR_NAME="Hugo Renaud"
+AUTHOR_PASSWORD=$(sed -n 's/^members_password=//p' "$TMP/data/demo-credentials.txt")
+FOLLOWS=$(psql -At "$DB_URL" -c "SELECT count(*) FROM follow f JOIN account a ON a.id = f.followed_id
+    WHERE f.follower_id = $MEMBER AND a.email = '$AUTHOR_EMAIL'")
+[[ $FOLLOWS == 1 ]] || die "the administrator does not follow $AUTHOR_EMAIL"
+AUTHOR_TOKEN=$(curl -s -H 'Content-Type: application/json' \
+    --data "$(python3 -c 'import json, sys; print(json.dumps({"email": sys.argv[1], "password": sys.argv[2]}))' "$AUTHOR_EMAIL" "$AUTHOR_PASSWORD")" \
+    "http://127.0.0.1:$PA/api/v1/session" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("token", ""))')
+[[ -n "$AUTHOR_TOKEN" ]] || die "no API token for $AUTHOR_EMAIL"
 
 # ---- nginx: one upstream per case, proxy settings from docs/nginx.conf ----------------
 
@@ -138,11 +150,11 @@ read -r HWM_B RSS_B < <(mem_of "$PID_B")
 
 # ---- publication on one side, event on each node ---------------------------------------
 
-log "delay: $PUBLISHES publications, streams on node A, node B and through nginx"
+log "delay: $PUBLISHES posts on node A, streams on node A, node B and through nginx"
 CONFIG=$(node -e 'console.log(JSON.stringify({host: "127.0.0.1", cookie: process.argv[1],
     nodes: [{name: "A", port: +process.argv[2]}, {name: "B", port: +process.argv[3]}, {name: "nginx", port: +process.argv[4]}],
-    bin: process.argv[5], data: process.argv[6], member: +process.argv[7], count: +process.argv[8], gapMs: 20,
-    pgUrl: process.argv[9]}))' "$COOKIE" "$PA" "$PB" "$N2" "$BIN" "$TMP/data" "$MEMBER" "$PUBLISHES" "$DB_URL")
+    postPort: +process.argv[2], token: process.argv[5], count: +process.argv[6], gapMs: 20,
+    pgUrl: process.argv[7]}))' "$COOKIE" "$PA" "$PB" "$N2" "$AUTHOR_TOKEN" "$PUBLISHES" "$DB_URL")
 accounted "$TMP/delay.json" "$TMP/delay.err" timeout 180 node "$REPO/bench/sse-delay.js" "$CONFIG"
 [[ -s "$TMP/delay.json" ]] || { cat "$TMP/delay.err" >&2; die "sse-delay.js failed ($ACC_RC)"; }
 cat "$TMP/delay.json" >&2
@@ -160,11 +172,11 @@ const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const f = (x) => x === null || x === undefined ? "—" : x.toFixed(1);
 const label = {A: "node A (direct)", B: "node B (direct)", nginx: "through nginx (either node)"};
 for (const [k, v] of Object.entries(j.nodes)) {
-    console.log(`| ${label[k] || k}: received − t | ${v.received} of ${j.count} | ${f(v.fromSpawn.p50)} | ${f(v.fromSpawn.p99)} | ${f(v.fromSpawn.max)} |`);
+    console.log(`| ${label[k] || k}: received − t | ${v.received} of ${j.posted} | ${f(v.fromPost.p50)} | ${f(v.fromPost.p99)} | ${f(v.fromPost.max)} |`);
     console.log(`| ${label[k] || k}: received − created_ms | ${v.fromRow.n} | ${f(v.fromRow.p50)} | ${f(v.fromRow.p99)} | ${f(v.fromRow.max)} |`);
 }
-console.log(`| debug-publish process, spawn → exit | ${j.processMs.n} | ${f(j.processMs.p50)} | ${f(j.processMs.p99)} | ${f(j.processMs.max)} |`);
-console.log(`| spawn → the row'"'"'s created_ms (process start-up, connect) | ${j.rowAfterSpawn.n} | ${f(j.rowAfterSpawn.p50)} | ${f(j.rowAfterSpawn.p99)} | ${f(j.rowAfterSpawn.max)} |`);
+console.log(`| \`POST /api/v1/posts\` on node A, sent → 201 received | ${j.postMs.n} | ${f(j.postMs.p50)} | ${f(j.postMs.p99)} | ${f(j.postMs.max)} |`);
+console.log(`| sent → the event row'"'"'s created_ms | ${j.rowAfterPost.n} | ${f(j.rowAfterPost.p50)} | ${f(j.rowAfterPost.p99)} | ${f(j.rowAfterPost.max)} |`);
 ' "$TMP/delay.json")
 DELAY_ERRORS=$(json_get "$TMP/delay.json" 'j.errors.length ? j.errors.slice(0, 5).join("; ") : "none"')
 
@@ -189,13 +201,14 @@ for the same cores; on separate machines the nodes would add capacity."
 fi
 jd() { json_get "$TMP/delay.json" "$1"; }
 fx() { awk -v x="$1" 'BEGIN { if (x == "") print "?"; else printf "%.1f", x }'; }
-MEANING5="**What this means.** From the row's creation to the stream, an event takes
-$(fx "$(jd j.nodes.B?.fromRow.p50)") ms (p50) / $(fx "$(jd j.nodes.B?.fromRow.p99)") ms (p99) on node B and
-$(fx "$(jd j.nodes.A?.fromRow.p50)") / $(fx "$(jd j.nodes.A?.fromRow.p99)") ms on node A: the nodes are alike, since both are woken by
-PostgreSQL's NOTIFY (the publisher is neither of them), read the new row and write it to their streams.
-nginx (unbuffered \`/live\`) adds little: $(fx "$(jd j.nodes.nginx?.fromRow.p50)") ms p50.  Most of \"received − t\" is
-debug-publish itself: $(fx "$(jd j.rowAfterSpawn.p50)") ms (p50) from its spawn to its INSERT (exec, loading the
-instance, connecting to PostgreSQL); a feature publishing from inside a running node does not pay it."
+MEANING5="**What this means.** A post published on node A reaches a stream opened on node B
+$(fx "$(jd j.nodes.B?.fromPost.p50)") ms (p50) / $(fx "$(jd j.nodes.B?.fromPost.p99)") ms (p99) after its \`POST\` was sent, and one on node A
+itself $(fx "$(jd j.nodes.A?.fromPost.p50)") / $(fx "$(jd j.nodes.A?.fromPost.p99)") ms: both nodes learn of the event the same way, woken by
+PostgreSQL's NOTIFY when the post's transaction commits, then read the row and write it to their streams.
+From the event row's creation, that last part takes $(fx "$(jd j.nodes.B?.fromRow.p50)") ms (p50) / $(fx "$(jd j.nodes.B?.fromRow.p99)") ms (p99) on node B;
+the rest is the request itself ($(fx "$(jd j.postMs.p50)") ms p50 from sending the \`POST\` to its 201: parsing, the post, its
+tags, one event row per follower, the commit).  nginx (unbuffered \`/live\`) adds little:
+$(fx "$(jd j.nodes.nginx?.fromPost.p50)") ms p50."
 
 {
 cat <<EOF
@@ -226,17 +239,17 @@ EOF
 # Table 5 is its own part of BENCHMARKS.md (after table 4, bench/streams.sh).
 {
 cat <<EOF
-## 5. From a publication to the event on each node
+## 5. From a post on node A to the event on each node
 
-Streams open on node A, on node B (directly) and through nginx; then $PUBLISHES times, one
-after the other (20 ms apart): \`node bench/sse-delay.js\` takes \`t\` (ms since the epoch) and
-spawns \`ruche debug-publish --data DIR --kind feed.new_posts --member $MEMBER --payload
-'{"count":1,"i":N,"t":t}'\`, then waits for event N on every stream.  debug-publish is a
-**separate process** (not node A): it starts, opens the database, INSERTs the row and sends
-NOTIFY; each node's dispatcher is woken by LISTEN and reads the table.  So "received − t"
-includes the process start-up; "received − created_ms" starts at the row's own timestamp
-(\`created_ms\`, set by debug-publish just before its INSERT, truncated to the millisecond, so
-up to 1 ms too high) and is the database → node → stream path alone.  Times in ms.
+Streams open on node A, on node B (directly) and through nginx, signed in as the demo
+administrator; then $PUBLISHES times, one after the other (20 ms apart): \`node bench/sse-delay.js\` takes
+\`t\` (ms since the epoch) and publishes a real post as $AUTHOR_NAME, whom the administrator follows,
+with \`POST /api/v1/posts\` on node A (API token, keep-alive), then waits for the \`feed.new_posts\`
+event carrying the new post's id on every stream.  The post's transaction writes the post, its tag
+and one event row per follower, and NOTIFYs at commit; each node's dispatcher is woken by LISTEN
+and reads the table.  "received − t" is the whole path, the HTTP request included;
+"received − created_ms" starts at the event row's own timestamp (\`created_ms\`, truncated to the
+millisecond, so up to 1 ms too high) and is the database → node → stream path alone.  Times in ms.
 
 | measure | samples | p50 | p99 | max |
 |---|---|---|---|---|

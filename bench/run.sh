@@ -6,6 +6,8 @@
 #   bench/cluster.sh  two nodes on one PostgreSQL database behind nginx; publication → event delay
 #   bench/streams.sh  10,000 idle live streams on one node, one event to all of them
 #   bench/directory.sh the directory search on 100,000 generated members (SQLite)
+#   bench/feed.sh     the home feed on 10,000 generated members and 1,000,000 posts: SQLite,
+#                     PostgreSQL, two nodes behind nginx, beside nginx's static ceiling
 #
 # Builds nothing: it uses $RUCHE_BIN, else build-release/ruche, else build/ruche (`make bench`
 # builds the release binary first).  One PostgreSQL server (tools/pg-test-server, in a
@@ -14,7 +16,7 @@
 # process started is stopped by its PID on exit, failure included (see bench/lib.sh).
 # A script that fails leaves a note in its section and makes this one exit 1.
 #
-# Environment: BENCH_OUT (<repo>/BENCHMARKS.md), BENCH_PARTS ("home cluster streams directory"),
+# Environment: BENCH_OUT (<repo>/BENCHMARKS.md), BENCH_PARTS ("home cluster streams directory feed"),
 #              BENCH_QUIET_WAIT (10 s), and those of bench/lib.sh and the scripts.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,7 +24,7 @@ bench_init run
 need "$WRK" curl "$NGINX" psql node python3
 
 OUT=${BENCH_OUT:-$REPO/BENCHMARKS.md}
-PARTS=${BENCH_PARTS:-home cluster streams directory}
+PARTS=${BENCH_PARTS:-home cluster streams directory feed}
 START=$(date +%s)
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -114,9 +116,11 @@ cat <<EOF
 make bench     # = meson setup build-release --buildtype=release -Db_ndebug=true (once);
                #   ninja -C build-release; RUCHE_BIN=build-release/ruche bench/run.sh
 # each part alone (starts its own PostgreSQL): bench/home.sh, bench/cluster.sh, bench/streams.sh,
-#   bench/directory.sh (SQLite only)
+#   bench/directory.sh (SQLite only), bench/feed.sh
 # environment: WRK_DURATION=10s WRK_CONNECTIONS=64 BENCH_STREAMS=10000 BENCH_PUBLISHES=200 BENCH_PERF=0
-#   BENCH_MEMBERS=100000 BENCH_DIRECTORY_Q=helene BENCH_DIRECTORY_SKILL=comptabilite
+#   BENCH_FEED_MEMBERS=10000 BENCH_FEED_FOLLOWS=200 BENCH_FEED_POSTS=1000000
+#   BENCH_MEMBERS=100000 BENCH_DIRECTORY_Q=helene BENCH_DIRECTORY_Q2='hel mar' BENCH_DIRECTORY_LETTER=m
+#   BENCH_DIRECTORY_SKILL=comptabilite
 
 # instances
 tools/pg-test-server start \$PGDIR/pg            # PGDIR=\$(mktemp -d /tmp/ruche-pg.XXXXXX); chmod 755 \$PGDIR
@@ -143,13 +147,23 @@ RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua http://127.0.0.1:\
 node bench/sse-streams.js '{"host":"127.0.0.1","port":…,"cookie":"ruche_session=…","n":10000,"concurrency":256,…}'
 $REL_BIN debug-publish --data \$DIR --kind feed.new_posts --member \$ID --payload '{"count":1,…}'
 
-# 5. publication → event on each node: client bench/sse-delay.js (spawns debug-publish 200 times)
-node bench/sse-delay.js '{"nodes":[{"name":"A","port":…},{"name":"B","port":…},…],"count":200,…}'
+# 5. post on node A → event on each node: client bench/sse-delay.js (200 POST /api/v1/posts on A,
+#    as a demo member the signed-in administrator follows; API token from POST /api/v1/session)
+node bench/sse-delay.js '{"nodes":[{"name":"A","port":…},{"name":"B","port":…},…],"postPort":…,"token":"…","count":200,…}'
 
 # 6. directory on 100,000 generated members (SQLite; prints the administrator's email= and password=)
 $REL_BIN debug-generate --data \$DIR --members 100000 --seed 1
 RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua "http://127.0.0.1:\$PORT/people?q=helene"
+RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua "http://127.0.0.1:\$PORT/people?q=hel%20mar"   # also ?q=m, ?q=zzzz, ?skill=comptabilite
 RUCHE_TOKEN=… $WRK_CMD -s bench/bearer.lua "http://127.0.0.1:\$PORT/api/v1/people?q=helene"
+
+# 7. home feed on 1,000,000 posts (SQLite, then PostgreSQL: init --database …, the same generation, ANALYZE)
+$REL_BIN debug-generate --data \$DIR --members 10000 --follows 200 --posts 1000000 --seed 1
+RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua http://127.0.0.1:\$PORT/
+RUCHE_TOKEN=… $WRK_CMD -s bench/bearer.lua http://127.0.0.1:\$PORT/api/v1/feed
+RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua http://127.0.0.1:\$NGINX_PORT/   # nginx → nodes A + B
+$WRK_CMD http://127.0.0.1:\$NGINX_STATIC_PORT/page.html                                     # the ceiling
+$WRK_CMD http://127.0.0.1:\$NGINX_PORT/      # nginx serving the saved page of ?q=helene
 \`\`\`
 EOF
 } >"$OUT"

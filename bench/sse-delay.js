@@ -1,22 +1,25 @@
-// bench/sse-delay.js - how long a published event takes to reach a stream on each node.
+// bench/sse-delay.js - how long a new post takes to reach a live stream on each node.
 //
 //   node bench/sse-delay.js CONFIG_JSON   (run by bench/cluster.sh; prints a JSON result)
 //
-// CONFIG_JSON: {host, cookie, nodes: [{name, port}], bin, data, member, count, gapMs, pgUrl}
-// Opens one stream to GET /live on each node, then `count` times, one after the other:
-// takes t (ms since the epoch) and spawns `ruche debug-publish --payload {"i":…,"t":t}`
-// (a separate process: it connects to the database, INSERTs the row and NOTIFYs), then
-// waits for that event on every stream (5 s at most).  Reported per node: received - t,
-// and received - created_ms (the row's own time, written by debug-publish just before its
-// INSERT, whole milliseconds), plus the debug-publish process time (spawn to exit).
+// CONFIG_JSON: {host, cookie, nodes: [{name, port}], postPort, token, count, gapMs, pgUrl}
+// Opens one stream to GET /live on each node, signed in as a member (cookie) who follows
+// the author of the posts (token: the author's API token).  Then `count` times, one after
+// the other: takes t (ms since the epoch), publishes a real post with
+// POST /api/v1/posts on the node at postPort (node A), and waits for the "feed.new_posts"
+// event carrying that post's id on every stream (5 s at most).  Reported per node:
+// received - t (the whole path: HTTP request, the post's transaction, the event row, NOTIFY,
+// each node's dispatcher, the stream) and received - created_ms (from the event row's own
+// time, whole milliseconds), plus the POST's own response time.
 'use strict';
-const { execFile, execFileSync } = require('child_process');
+const http = require('http');
+const { execFileSync } = require('child_process');
 const { SseStream, now, pct, sleep } = require('./sse.js');
 
 const cfg = JSON.parse(process.argv[2]);
-const res = { count: cfg.count, nodes: {}, processMs: null, errors: [] };
-const recv = {}; // recv[node][i] = time received
-let want = null; // {i, pending: Set of node names, done}
+const res = { count: cfg.count, nodes: {}, postMs: null, errors: [] };
+const recv = {}; // recv[node][post_id] = time received
+let want = null; // {id, pending: Set of node names, done}
 
 function summary(xs) {
     const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
@@ -24,6 +27,32 @@ function summary(xs) {
         n: s.length, min: s[0] ?? null, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99),
         max: s.length ? s[s.length - 1] : null,
     };
+}
+
+// POST /api/v1/posts; resolves with the new post's id (or rejects).
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function publish(body) {
+    return new Promise((resolve, reject) => {
+        const data = JSON.stringify({ body });
+        const req = http.request({
+            host: cfg.host, port: cfg.postPort, path: '/api/v1/posts', method: 'POST', agent,
+            headers: {
+                'Authorization': `Bearer ${cfg.token}`, 'Content-Type': 'application/json',
+                'Content-Length': Buffer.byteLength(data),
+            },
+        }, (r) => {
+            let text = '';
+            r.setEncoding('utf8');
+            r.on('data', (c) => { text += c; });
+            r.on('end', () => {
+                if (r.statusCode !== 201) return reject(new Error(`POST answered ${r.statusCode}: ${text.slice(0, 200)}`));
+                try { resolve(JSON.parse(text).id); } catch (e) { reject(e); }
+            });
+        });
+        req.setTimeout(5000, () => req.destroy(new Error('POST timed out')));
+        req.on('error', reject);
+        req.end(data);
+    });
 }
 
 (async () => {
@@ -36,9 +65,9 @@ function summary(xs) {
                 if (ev.event !== 'feed.new_posts') return;
                 let p;
                 try { p = JSON.parse(ev.data); } catch { return; }
-                if (typeof p.i !== 'number' || recv[node.name][p.i] !== undefined) return;
-                recv[node.name][p.i] = { t, sent: p.t };
-                if (want && want.i === p.i) {
+                if (typeof p.post_id !== 'number' || recv[node.name][p.post_id] !== undefined) return;
+                recv[node.name][p.post_id] = t;
+                if (want && want.id === p.post_id) {
                     want.pending.delete(node.name);
                     if (!want.pending.size) want.done();
                 }
@@ -48,50 +77,56 @@ function summary(xs) {
         await s.open(10000);
         streams.push(s);
     }
-    const spawnT = [];
-    const proc = [];
+    const sent = {}; // post id -> t
+    const postMs = [];
     for (let i = 0; i < cfg.count; i++) {
-        const arrived = new Promise((resolve) => {
-            want = { i, pending: new Set(cfg.nodes.map((n) => n.name)), done: resolve };
-        });
         const t = now();
-        spawnT[i] = t;
-        const exited = new Promise((resolve) => {
-            execFile(cfg.bin, ['debug-publish', '--data', cfg.data, '--kind', 'feed.new_posts', '--member',
-                String(cfg.member), '--payload', JSON.stringify({ count: 1, i, t: Number(t.toFixed(3)) })],
-            (err) => {
-                proc[i] = now() - t;
-                if (err) res.errors.push(`publish ${i}: ${String(err.message).slice(0, 200)}`);
-                resolve();
-            });
-        });
-        await Promise.all([exited, Promise.race([arrived, sleep(5000)])]);
-        want = null;
+        let id;
+        try {
+            id = await publish(`Mesure du délai de publication n° ${i + 1}. #banc`);
+        } catch (e) {
+            res.errors.push(`post ${i}: ${String(e.message).slice(0, 200)}`);
+            continue;
+        }
+        postMs.push(now() - t);
+        sent[id] = t;
+        const pending = new Set(cfg.nodes.map((n) => n.name).filter((n) => recv[n][id] === undefined));
+        if (pending.size) {
+            const arrived = new Promise((resolve) => { want = { id, pending, done: resolve }; });
+            await Promise.race([arrived, sleep(5000)]);
+            want = null;
+        }
         await sleep(cfg.gapMs);
     }
-    // The rows' own creation times.
+    // The event rows' own creation times (the payload names the post).
     const created = {};
     const out = execFileSync('psql', ['-At', '-F', '\t', cfg.pgUrl, '-c',
         "SELECT payload, created_ms FROM live_event WHERE kind = 'feed.new_posts'"], { encoding: 'utf8' });
     for (const line of out.split('\n')) {
         const [payload, ms] = line.split('\t');
-        try { const p = JSON.parse(payload); if (typeof p.i === 'number') created[p.i] = Number(ms); } catch { /* other rows */ }
+        try {
+            const p = JSON.parse(payload);
+            if (typeof p.post_id === 'number' && sent[p.post_id] !== undefined && created[p.post_id] === undefined) created[p.post_id] = Number(ms);
+        } catch { /* other rows */ }
     }
+    const ids = Object.keys(sent).map(Number);
     for (const node of cfg.nodes) {
         const r = recv[node.name];
         const fromT = [];
         const fromRow = [];
         let missed = 0;
-        for (let i = 0; i < cfg.count; i++) {
-            if (!r[i]) { missed++; continue; }
-            fromT.push(r[i].t - r[i].sent);
-            if (created[i] !== undefined) fromRow.push(r[i].t - created[i]);
+        for (const id of ids) {
+            if (r[id] === undefined) { missed++; continue; }
+            fromT.push(r[id] - sent[id]);
+            if (created[id] !== undefined) fromRow.push(r[id] - created[id]);
         }
-        res.nodes[node.name] = { received: cfg.count - missed, missed, fromSpawn: summary(fromT), fromRow: summary(fromRow) };
+        res.nodes[node.name] = { received: ids.length - missed, missed, fromPost: summary(fromT), fromRow: summary(fromRow) };
     }
-    res.processMs = summary(proc);
-    res.rowAfterSpawn = summary(Object.keys(created).map((i) => created[i] - spawnT[i]));
+    res.posted = ids.length;
+    res.postMs = summary(postMs);
+    res.rowAfterPost = summary(ids.filter((id) => created[id] !== undefined).map((id) => created[id] - sent[id]));
     for (const s of streams) s.destroy();
+    agent.destroy();
     process.stdout.write(JSON.stringify(res, null, 1) + '\n');
     process.exit(0);
 })().catch((e) => {

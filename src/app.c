@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "people/name_index.h"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -54,7 +55,11 @@ static int write_config(const char *dir, const char *database)
             "base_url = %s\n"
             "# Reverse proxies (nginx) whose X-Forwarded-For header gives the client's address,\n"
             "# e.g. trusted_proxies = 127.0.0.1 ::1\n"
-            "trusted_proxies =\n",
+            "trusted_proxies =\n"
+            "# Link previews never fetch loopback, private or link-local addresses, except\n"
+            "# from these hosts (names or addresses, space-separated), e.g. an intranet:\n"
+            "# preview_allow_hosts = intranet.example.org 10.0.0.5\n"
+            "preview_allow_hosts =\n",
             APP_DEFAULT_BASE_URL);
     if (database)
         fprintf(f, "# PostgreSQL database shared by every node of this site.\ndatabase = %s\n",
@@ -147,6 +152,9 @@ static void read_config(struct app *app, const char *dir)
         } else if (strcmp(key, "trusted_proxies") == 0) {
             free(app->trusted_proxies);
             app->trusted_proxies = strdup(value);
+        } else if (strcmp(key, "preview_allow_hosts") == 0) {
+            free(app->preview_allow_hosts);
+            app->preview_allow_hosts = strdup(value);
         } else if (strcmp(key, "database") == 0 && *value) {
             free(app->db_target);
             app->db_target = strdup(value);
@@ -192,6 +200,8 @@ int app_open(struct app *app, const char *dir, unsigned pool_size)
     }
     db = db_pool_acquire(app->pool);
     rc = db_migrate(db);
+    if (rc == 0) /* accounts older than the directory's word index (migration 0008) */
+        rc = people_name_index_backfill(db);
     if (rc == 0)
         rc = secret_load(app, db);
     db_pool_release(app->pool, db);
@@ -210,6 +220,7 @@ void app_close(struct app *app)
     free(app->files_dir);
     free(app->base_url);
     free(app->trusted_proxies);
+    free(app->preview_allow_hosts);
     sodium_memzero(app->secret, sizeof(app->secret));
     memset(app, 0, sizeof(*app));
 }

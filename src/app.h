@@ -24,6 +24,9 @@ struct app {
     bool cookie_secure;                   /* add Secure to cookies (behind TLS) */
     char *trusted_proxies;                /* space-separated addresses whose X-Forwarded-For
                                              is believed (ruche.conf trusted_proxies) */
+    char *preview_allow_hosts;            /* space-separated hosts and addresses whose links
+                                             are previewed even on loopback or private
+                                             addresses (ruche.conf preview_allow_hosts) */
 };
 
 /* Paths of an instance in dir. */

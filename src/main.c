@@ -12,6 +12,7 @@
 #include "demo/generate_cli.h"
 #include "jobs/jobs_cli.h"
 #include "live/live_cli.h"
+#include "routes_cli.h"
 
 struct command {
     const char *name; /* "user add": one or two words */
@@ -45,6 +46,7 @@ static const struct command commands[] = {
     {"debug-enqueue", cmd_debug_enqueue, "debug-enqueue --data DIR --kind K [--count N]", NULL},
     {"debug-jobs", cmd_debug_jobs, "debug-jobs --data DIR", NULL},
     {"debug-publish", cmd_debug_publish, "debug-publish --data DIR --kind K [--member ID]", NULL},
+    {"debug-routes", cmd_debug_routes, "debug-routes", NULL},
     {"debug-generate", cmd_debug_generate, "debug-generate --data DIR --members N [--seed S]",
      NULL},
 };

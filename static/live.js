@@ -9,20 +9,59 @@
  *
  * Each event is announced as a DOM event "ruche:live" ({kind, data, id})
  * for features to handle, and elements marked data-live-count="KIND" get
- * their .live-count child set to data.count and are shown.
+ * their .live-count child set to data.count (or increased by data.add:
+ * "3 nouvelles publications") and are shown when it is not zero.  Inside
+ * such an element, the labels marked data-live-plural="one" / "other"
+ * are shown or hidden to agree with the count in the page's language
+ * ("1 nouvelle publication", "2 nouvelles publications").
  */
 (function () {
     'use strict';
 
     var KINDS = ['feed.new_posts', 'notifications.unread'];
+    var plurals = null;
+
+    /* "one" or "other": the plural category of n in the page's language. */
+    function category(n) {
+        if (plurals === null) {
+            try {
+                plurals = new Intl.PluralRules(document.documentElement.lang || 'fr');
+            } catch (e) {
+                plurals = false;
+            }
+        }
+        if (plurals) {
+            return plurals.select(n) === 'one' ? 'one' : 'other';
+        }
+        return n === 1 ? 'one' : 'other';
+    }
+
+    /* Show the label of el that agrees with n. */
+    function agree(el, n) {
+        var labels = el.querySelectorAll('[data-live-plural]');
+        var wanted = category(n);
+        Array.prototype.forEach.call(labels, function (label) {
+            label.hidden = label.getAttribute('data-live-plural') !== wanted;
+        });
+    }
 
     function show(kind, data, id) {
         var marked = document.querySelectorAll('[data-live-count="' + kind + '"]');
         Array.prototype.forEach.call(marked, function (el) {
             var count = el.querySelector('.live-count');
-            if (count && data && typeof data.count === 'number') {
-                count.textContent = String(data.count);
-                el.hidden = data.count === 0;
+            var value = null;
+            if (!count || !data) {
+                return;
+            }
+            if (typeof data.count === 'number') {
+                value = data.count;
+            } else if (typeof data.add === 'number') {
+                value = (parseInt(count.textContent, 10) || 0) + data.add;
+            }
+            if (value !== null) {
+                count.textContent = String(value);
+                agree(el, value);
+                el.hidden = value === 0;
             }
         });
         document.dispatchEvent(new CustomEvent('ruche:live', {

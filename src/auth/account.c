@@ -4,10 +4,13 @@
  * The only file that writes the account table.  E-mails are stored
  * lower-case and trimmed.  Checking a password takes the same time whether
  * or not the e-mail exists, so sign-in does not reveal who is a member.
+ * A new account's name, and a change of status, go to the directory's word
+ * index (people/name_index.h) in the same transaction.
  */
 #include "auth.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../people/name_index.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -78,6 +81,8 @@ int auth_account_create(struct db *db, const struct account_new *n, int64_t *id_
     if (n->password && (auth_password_problem(n->password) ||
                         auth_password_hash(n->password, hash, sizeof(hash)) < 0))
         goto out;
+    if ((rc = db_tx_begin(db)) < 0)
+        goto out;
     rc = db_get_i64(db, &id,
                     "INSERT INTO account(email, name, name_folded, role, status, password_hash,"
                     " must_change_password, job, department, site, created_ms)"
@@ -88,7 +93,13 @@ int auth_account_create(struct db *db, const struct account_new *n, int64_t *id_
                     DB_TEXT(n->job ? n->job : ""), DB_TEXT(n->department ? n->department : ""),
                     DB_TEXT(n->site ? n->site : ""),
                     DB_I64(n->created_ms ? n->created_ms : time_now_ms()));
-    if (rc == 0 && id_out)
+    if (rc == 0) /* the directory finds members by the words of their name */
+        rc = people_name_index(db, id);
+    if (rc < 0) {
+        db_tx_rollback(db);
+        goto out;
+    }
+    if ((rc = db_tx_commit(db)) == 0 && id_out)
         *id_out = id;
 out:
     sodium_memzero(hash, sizeof(hash));
@@ -206,6 +217,8 @@ int auth_account_set_active(struct db *db, int64_t id, bool active)
         rc = ERR_NOTFOUND;
     if (rc == 0 && !active)
         rc = auth_session_delete_all(db, id);
+    if (rc == 0) /* the directory lists no deactivated member */
+        rc = people_name_index(db, id);
     if (rc < 0) {
         db_tx_rollback(db);
         return rc;

@@ -11,6 +11,7 @@
 #include "auth_handlers.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../feed/feed.h"
 #include "../web/i18n.h"
 #include "../web/layout.h"
 #include "../app.h"
@@ -307,6 +308,7 @@ int auth_page_account(struct req *r)
 {
     struct html *h = page_begin(r, &(struct page){.title = _(r, "Mon compte")});
     const char *changed = http_query(r, "password");
+    int rc;
 
     html_fmt(h, "<section class=\"card\"><h1>%s</h1>", _(r, "Mon compte"));
     if (changed && strcmp(changed, "changed") == 0)
@@ -323,6 +325,8 @@ int auth_page_account(struct req *r)
                   "sur tous vos appareils."),
              _(r, "Se déconnecter partout"));
     html_fmt(h, "</section>");
+    if ((rc = feed_atom_account_block(r, h)) < 0)
+        return http_reply_err(r, rc);
     return page_end(r);
 }
 

@@ -56,6 +56,35 @@ struct demo_profile {
 extern const struct demo_profile demo_profiles[];
 extern const size_t demo_profiles_len;
 
+/*
+ * The feed of the last six weeks (demo_feed_data.c), oldest first.  A post
+ * (or the administrator's pinned announcement) is followed by its later
+ * edits and its comments; a reply belongs to the comment just above it.
+ * author is a display name of demo_people ("Hélène Dubois"); body is
+ * Markdown whose @mentions name active members.
+ */
+enum demo_feed_kind {
+    DEMO_FEED_POST,
+    DEMO_FEED_PINNED,  /* a post pinned as a site announcement (by the administrator) */
+    DEMO_FEED_EDIT,    /* a new body for the post above */
+    DEMO_FEED_COMMENT, /* a comment on the post above */
+    DEMO_FEED_REPLY,   /* a reply to the comment above */
+};
+
+struct demo_feed_entry {
+    enum demo_feed_kind kind;
+    const char *author, *body;
+};
+
+extern const struct demo_feed_entry demo_feed[];
+extern const size_t demo_feed_len;
+/* Short comments that fit any post that asks nothing. */
+extern const char *const demo_feed_comments[];
+extern const size_t demo_feed_comments_len;
+
+/* The person whose display name is name ("Hélène Dubois"), or NULL. */
+const struct demo_person *demo_person_find(struct arena *a, const char *name);
+
 /* The one administrator: the person the demo tells to sign in. */
 const struct demo_person *demo_person_admin(void);
 

@@ -4,10 +4,12 @@
  * The command runs in parts, each a demo_<object>_create(run) function that
  * reads the static tables of demo_data.c and writes through the owning
  * module's API (auth_account_create for people), never through SQL of its
- * own.  All parts run in one transaction: the demo is there entirely or not
- * at all.  A part leaves what later parts need in struct demo_run (the
- * account id of each person, for authors and members); communities, posts
- * and events will follow the members the same way.
+ * own, but for the feed's dates (demo_feed.c says why).  All parts run in one transaction: the demo
+ * is there entirely or not at all.  A part leaves what later parts need in struct demo_run (the
+ * account id of each person, for authors and members).  The feed's six
+ * weeks of posts, comments and reactions are demo_feed.c's part, written
+ * through the feed module, and the communities demo_groups.c's; events will
+ * follow the same way.
  *
  * Surprising: each account hashes its password with argon2id (about 0.1 s),
  * so creating the members takes a few seconds; progress goes to stderr.
@@ -27,6 +29,7 @@
 #include "../app.h"
 #include "../cli.h"
 #include "demo.h"
+#include "demo_run.h"
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -35,24 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEMO_PASSWORD_LEN 16
 /* Letters and digits that cannot be misread: no 0/O/o, 1/l/I/i. */
 #define DEMO_PASSWORD_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
 #define DEMO_PASSWORD_TRIES 100
-#define DEMO_DAY_MS (24LL * 3600 * 1000)
-
-/* One run of the command: what each part needs and what it leaves for the next. */
-struct demo_run {
-    struct arena a;          /* every allocation of the run */
-    const char *dir;         /* the instance's data directory */
-    struct db *db;           /* borrowed from the instance's pool */
-    int64_t now_ms;          /* one clock for the whole run */
-    bool is_tty;             /* stderr is a terminal: progress is updated in place */
-    const char *admin_email; /* the address the tester signs in with */
-    int64_t *person_ids;     /* demo_people[i]'s account id, from demo_members_create */
-    char admin_password[DEMO_PASSWORD_LEN + 1];
-    char members_password[DEMO_PASSWORD_LEN + 1];
-};
 
 /* ---- arguments ---------------------------------------------------------- */
 
@@ -127,8 +115,7 @@ static int demo_password_new(char out[DEMO_PASSWORD_LEN + 1])
     return ERR_INVALID;
 }
 
-/* "Création des membres : 12/48": in place on a terminal, else only the last line. */
-static void demo_progress(const struct demo_run *run, const char *what, size_t done, size_t total)
+void demo_progress(const struct demo_run *run, const char *what, size_t done, size_t total)
 {
     if (run->is_tty)
         fprintf(stderr, "\r%s : %zu/%zu", what, done, total);
@@ -140,8 +127,7 @@ static void demo_progress(const struct demo_run *run, const char *what, size_t d
         fprintf(stderr, "%s : %zu/%zu\n", what, done, total);
 }
 
-/* End an unfinished progress line before an error message. */
-static void demo_progress_abort(const struct demo_run *run)
+void demo_progress_abort(const struct demo_run *run)
 {
     if (run->is_tty)
         fputc('\n', stderr);
@@ -164,6 +150,11 @@ static int demo_members_exist(struct demo_run *run)
     return 0;
 }
 
+int64_t demo_member_created_ms(const struct demo_run *run, size_t i)
+{
+    return run->now_ms - demo_people[i].since_days * DEMO_DAY_MS - (int64_t)i * 60 * 1000;
+}
+
 /* The account of person i, dated since_days before the run (a minute apart within a day). */
 static struct account_new demo_member_account(struct demo_run *run, size_t i)
 {
@@ -175,7 +166,7 @@ static struct account_new demo_member_account(struct demo_run *run, size_t i)
         .job = p->job,
         .department = p->department,
         .site = p->site,
-        .created_ms = run->now_ms - p->since_days * DEMO_DAY_MS - (int64_t)i * 60 * 1000,
+        .created_ms = demo_member_created_ms(run, i),
     };
 
     if (p->is_invited)
@@ -343,7 +334,26 @@ static int demo_profiles_create(struct demo_run *run)
     return 0;
 }
 
-/* Everyone follows a few colleagues, and many follow the administrator's pilot group. */
+/* Members working at a site (not from home) follow its people. */
+#define DEMO_SITE_HOME "Télétravail"
+
+/* Does person i follow person j (besides the few follows across the organisation)? */
+static bool demo_follows(size_t i, size_t j)
+{
+    const struct demo_person *p = &demo_people[i], *q = &demo_people[j];
+
+    if (i == j || p->role == ROLE_GUEST || q->role == ROLE_GUEST || q->is_invited)
+        return false;
+    return j < 2 || strcmp(p->department, q->department) == 0 ||
+           (strcmp(p->site, q->site) == 0 && strcmp(p->site, DEMO_SITE_HOME) != 0);
+}
+
+/*
+ * Who follows whom, so that every home feed is lively: each active member
+ * follows the administrator and the network's project lead (the first two
+ * people), the colleagues of their department and of their site, and a few
+ * people across the organisation; guests follow a few people.
+ */
 static int demo_follows_create(struct demo_run *run)
 {
     static const size_t steps[] = {1, 3, 7, 12};
@@ -358,6 +368,9 @@ static int demo_follows_create(struct demo_run *run)
         }
         if (rc == 0 && i > 1)
             rc = people_follow(run->db, run->person_ids[i], run->person_ids[i % 2]);
+        for (size_t j = 0; rc == 0 && j < demo_people_len; j++)
+            if (demo_follows(i, j))
+                rc = people_follow(run->db, run->person_ids[i], run->person_ids[j]);
     }
     return rc;
 }
@@ -372,7 +385,8 @@ static int demo_parts_create(struct demo_run *run)
     if ((rc = db_tx_begin(run->db)) < 0)
         return rc;
     if ((rc = demo_members_create(run)) < 0 || (rc = demo_profiles_create(run)) < 0 ||
-        (rc = demo_follows_create(run)) < 0) {
+        (rc = demo_follows_create(run)) < 0 || (rc = demo_feed_create(run)) < 0 ||
+        (rc = demo_groups_create(run)) < 0) {
         db_tx_rollback(run->db);
         return rc;
     }

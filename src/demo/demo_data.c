@@ -165,6 +165,14 @@ char *demo_person_name(struct arena *a, const struct demo_person *p)
     return arena_printf(a, "%s %s", p->first, p->last);
 }
 
+const struct demo_person *demo_person_find(struct arena *a, const char *name)
+{
+    for (size_t i = 0; i < demo_people_len; i++)
+        if (strcmp(demo_person_name(a, &demo_people[i]), name) == 0)
+            return &demo_people[i];
+    return NULL;
+}
+
 /*
  * ASCII folding of U+00C0 to U+00FF, lower-case.  NULL marks the signs
  * (multiplication, division) and letters with no usual folding (thorn).

@@ -1,6 +1,8 @@
 /*
- * generate_cli.c - `ruche debug-generate --data DIR --members N [--seed S]`:
- * a large organisation for benchmarks (bench/directory.sh), in seconds.
+ * generate_cli.c - `ruche debug-generate --data DIR --members N [--follows F]
+ * [--posts P] [--seed S]`: a large organisation for benchmarks
+ * (bench/directory.sh, bench/feed.sh), in seconds; its follows and posts
+ * are generate_feed.c's.
  *
  * Members are the demo's first and last names (demo_data.c) combined by a
  * deterministic PRNG (splitmix64, --seed, 1 by default), with a job,
@@ -15,8 +17,9 @@
  * own (account, profile, skill), in transactions of GENERATE_BATCH members,
  * because the owning modules' APIs hash passwords or load and validate a
  * whole profile per save.  It is a debug command for benchmarks: the rows
- * follow the schema's rules (name_folded by str_fold, skills folded and
- * unique per member) but not every API validation.
+ * follow the schema's rules (name_folded by str_fold, the name's words in
+ * the directory's index, skills folded and unique per member) but not
+ * every API validation.
  *
  * State: none beyond one run.
  */
@@ -25,6 +28,7 @@
 #include "../core/str.h"
 #include "../db/db.h"
 #include "../auth/auth.h"
+#include "../people/name_index.h"
 #include "../app.h"
 #include "../cli.h"
 #include "demo.h"
@@ -34,12 +38,13 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#define GENERATE_USAGE "debug-generate --data DIR --members N [--seed S]"
-#define GENERATE_BATCH 1000      /* members per transaction */
-#define GENERATE_MAX 10000000    /* members at most */
-#define GENERATE_SKILLS_MAX 6    /* skills per member at most */
-#define GENERATE_SKILL_POOL 128  /* distinct skills kept from the demo profiles, at most */
-#define GENERATE_PASSWORD_LEN 20 /* characters of the administrator's password */
+#define GENERATE_USAGE "debug-generate --data DIR --members N [--follows F] [--posts P] [--seed S]"
+#define GENERATE_BATCH 1000          /* members per transaction */
+#define GENERATE_MAX 10000000        /* members at most */
+#define GENERATE_POSTS_MAX 100000000 /* posts at most */
+#define GENERATE_SKILLS_MAX 6        /* skills per member at most */
+#define GENERATE_SKILL_POOL 128      /* distinct skills kept from the demo profiles, at most */
+#define GENERATE_PASSWORD_LEN 20     /* characters of the administrator's password */
 #define GENERATE_ADMIN_EMAIL "bench.admin@" DEMO_DOMAIN
 #define GENERATE_DAY_MS (24LL * 3600 * 1000)
 
@@ -53,8 +58,8 @@ struct generate_pool {
     size_t skills_len;
 };
 
-/* splitmix64: small, fast, and the same sequence for the same seed everywhere. */
-static uint64_t generate_next(uint64_t *state)
+/* splitmix64: small and fast. */
+uint64_t generate_next(uint64_t *state)
 {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 
@@ -63,8 +68,7 @@ static uint64_t generate_next(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-/* A number in [0, n), n > 0 (the modulo bias is irrelevant here). */
-static size_t generate_below(uint64_t *state, size_t n)
+size_t generate_below(uint64_t *state, size_t n)
 {
     return (size_t)(generate_next(state) % n);
 }
@@ -137,14 +141,22 @@ static const char *generate_visibility(uint64_t *state)
     return r == 0 ? "me" : r <= 2 ? "communities" : "everyone";
 }
 
-/* Member number i (1-based) and its profile and skills.  Inside a transaction. */
+/* The generated members, for the feed: ids and the names' places in the pool. */
+struct generate_members {
+    int64_t *ids;
+    uint32_t *first, *last;
+    size_t len;
+};
+
+/*
+ * Member number i (1-based) and its profile and skills, recorded in *out
+ * when out has room for it.  Inside a transaction.
+ */
 static int generate_member(struct db *db, struct arena *a, const struct generate_pool *p,
-                           uint64_t *state, size_t i, int64_t now_ms)
+                           uint64_t *state, size_t i, int64_t now_ms, struct generate_members *out)
 {
-    struct demo_person who = {
-        .first = p->first[generate_below(state, p->first_len)],
-        .last = p->last[generate_below(state, p->last_len)],
-    };
+    size_t first = generate_below(state, p->first_len), last = generate_below(state, p->last_len);
+    struct demo_person who = {.first = p->first[first], .last = p->last[last]};
     const struct demo_person *job = p->staff[generate_below(state, p->staff_len)];
     const struct demo_person *site = p->staff[generate_below(state, p->staff_len)];
     const char *name = demo_person_name(a, &who);
@@ -163,6 +175,13 @@ static int generate_member(struct db *db, struct arena *a, const struct generate
                     " VALUES (?, ?, ?, 'member', 'invited', NULL, 0, ?, ?, ?, ?) RETURNING id",
                     DB_TEXT(email), DB_TEXT(name), DB_TEXT(str_fold(a, name)), DB_TEXT(job->job),
                     DB_TEXT(job->department), DB_TEXT(site->site), DB_I64(created_ms));
+    if (rc == 0) /* the directory's word index, as auth_account_create() keeps it */
+        rc = people_name_index(db, id);
+    if (rc == 0 && i <= out->len) {
+        out->ids[i - 1] = id;
+        out->first[i - 1] = (uint32_t)first;
+        out->last[i - 1] = (uint32_t)last;
+    }
     if (rc < 0)
         return rc;
     rc = db_exec(db,
@@ -213,7 +232,7 @@ static void generate_progress(bool is_tty, size_t done, size_t total)
 
 /* Members first to first + count - 1, in one transaction. */
 static int generate_batch(struct db *db, const struct generate_pool *p, uint64_t *state,
-                          size_t first, size_t count, int64_t now_ms)
+                          size_t first, size_t count, int64_t now_ms, struct generate_members *out)
 {
     struct arena a;
     int rc;
@@ -222,7 +241,7 @@ static int generate_batch(struct db *db, const struct generate_pool *p, uint64_t
         return rc;
     arena_init(&a);
     for (size_t i = first; rc == 0 && i < first + count; i++)
-        rc = generate_member(db, &a, p, state, i, now_ms);
+        rc = generate_member(db, &a, p, state, i, now_ms, out);
     arena_clear(&a);
     if (rc < 0) {
         db_tx_rollback(db);
@@ -231,11 +250,29 @@ static int generate_batch(struct db *db, const struct generate_pool *p, uint64_t
     return db_tx_commit(db);
 }
 
-/* The administrator, then the members.  Returns the exit code. */
-static int generate_run(struct db *db, size_t members, uint64_t seed)
+/* What generate_handle() reads. */
+struct generate_names {
+    const struct generate_pool *pool;
+    const struct generate_members *members;
+};
+
+/* "helene.dubois.12": the e-mail local part generate_member() gave member i (0-based). */
+static const char *generate_handle(struct arena *a, const void *ctx, size_t i)
+{
+    const struct generate_names *n = ctx;
+    struct demo_person who = {.first = n->pool->first[n->members->first[i]],
+                              .last = n->pool->last[n->members->last[i]]};
+    const char *email = demo_person_email(a, &who);
+
+    return arena_printf(a, "%.*s.%zu", (int)strcspn(email, "@"), email, i + 1);
+}
+
+/* The administrator, then the members, then the feed.  Returns the exit code. */
+static int generate_run(struct db *db, size_t members, size_t follows, size_t posts, uint64_t seed)
 {
     struct arena a;
     struct generate_pool pool = {0};
+    struct generate_members made = {0};
     struct account found;
     char password[GENERATE_PASSWORD_LEN + 1];
     bool is_tty = isatty(STDERR_FILENO);
@@ -252,6 +289,12 @@ static int generate_run(struct db *db, size_t members, uint64_t seed)
         return 1;
     }
     pool_build(&a, &pool);
+    if (follows > 0 || posts > 0) {
+        made.len = members;
+        made.ids = arena_array(&a, members + 1, sizeof(*made.ids));
+        made.first = arena_array(&a, members + 1, sizeof(*made.first));
+        made.last = arena_array(&a, members + 1, sizeof(*made.last));
+    }
     if ((rc = generate_password(password)) == 0)
         rc = auth_account_create(db,
                                  &(struct account_new){.email = GENERATE_ADMIN_EMAIL,
@@ -264,10 +307,22 @@ static int generate_run(struct db *db, size_t members, uint64_t seed)
                                  &admin_id);
     for (size_t done = 0; rc == 0 && done < members; done += GENERATE_BATCH) {
         size_t count = members - done < GENERATE_BATCH ? members - done : GENERATE_BATCH;
-        rc = generate_batch(db, &pool, &state, done + 1, count, now_ms);
+        rc = generate_batch(db, &pool, &state, done + 1, count, now_ms, &made);
         if (rc == 0)
             generate_progress(is_tty, done + count, members);
     }
+    if (rc == 0 && made.len > 0)
+        rc = generate_feed_create(db,
+                                  &(struct generate_feed){
+                                      .member_ids = made.ids,
+                                      .members_len = made.len,
+                                      .admin_id = admin_id,
+                                      .posts = posts,
+                                      .follows = follows,
+                                      .handle = generate_handle,
+                                      .ctx = &(struct generate_names){&pool, &made},
+                                  },
+                                  seed);
     arena_clear(&a);
     if (rc < 0) {
         if (is_tty)
@@ -276,8 +331,9 @@ static int generate_run(struct db *db, size_t members, uint64_t seed)
         sodium_memzero(password, sizeof(password));
         return 1;
     }
-    printf("email=%s\npassword=%s\nmembers=%zu\nseconds=%.1f\n", GENERATE_ADMIN_EMAIL, password,
-           members, (double)(time_mono_us() - t0) / 1e6);
+    printf("email=%s\npassword=%s\nmembers=%zu\nfollows=%zu\nposts=%zu\nseconds=%.1f\n",
+           GENERATE_ADMIN_EMAIL, password, members, made.len ? follows : 0, made.len ? posts : 0,
+           (double)(time_mono_us() - t0) / 1e6);
     sodium_memzero(password, sizeof(password));
     return 0;
 }
@@ -288,11 +344,13 @@ int cmd_debug_generate(int argc, char **argv)
         {"data", required_argument, NULL, 'd'},
         {"members", required_argument, NULL, 'm'},
         {"seed", required_argument, NULL, 's'},
+        {"follows", required_argument, NULL, 'f'},
+        {"posts", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *data = NULL;
-    int64_t members = -1, seed = 1;
+    int64_t members = -1, seed = 1, follows = 0, posts = 0;
     struct app app = {0};
     struct db *db;
     int c, rc;
@@ -301,7 +359,8 @@ int cmd_debug_generate(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage : ruche %s\nCrée N membres fictifs (pour les bancs d'essai).\n",
+            printf("Usage : ruche %s\nCrée N membres fictifs, leurs abonnements et P publications"
+                   " (pour les bancs d'essai).\n",
                    GENERATE_USAGE);
             return 0;
         }
@@ -313,7 +372,15 @@ int cmd_debug_generate(int argc, char **argv)
                                    "--members : un nombre de 0 à 10000000");
         else if (c == 's' && !str_to_i64(optarg, &seed))
             return cli_usage_error("debug-generate", GENERATE_USAGE, "--seed : un nombre");
-        else if (c != 'm' && c != 's' && c != 'd')
+        else if (c == 'f' &&
+                 (!str_to_i64(optarg, &follows) || follows < 0 || follows > GENERATE_FOLLOWS_MAX))
+            return cli_usage_error("debug-generate", GENERATE_USAGE,
+                                   "--follows : un nombre de 0 à 5000");
+        else if (c == 'p' &&
+                 (!str_to_i64(optarg, &posts) || posts < 0 || posts > GENERATE_POSTS_MAX))
+            return cli_usage_error("debug-generate", GENERATE_USAGE,
+                                   "--posts : un nombre de 0 à 100000000");
+        else if (c != 'm' && c != 's' && c != 'd' && c != 'f' && c != 'p')
             return cli_usage_error("debug-generate", GENERATE_USAGE, "option inconnue");
     }
     if (optind < argc)
@@ -326,7 +393,7 @@ int cmd_debug_generate(int argc, char **argv)
     }
     if (cli_open(&app, data, &db))
         return 1;
-    rc = generate_run(db, (size_t)members, (uint64_t)seed);
+    rc = generate_run(db, (size_t)members, (size_t)follows, (size_t)posts, (uint64_t)seed);
     cli_close(&app, db);
     return rc;
 }

@@ -3,10 +3,12 @@
  *
  * It greets the member, shows how many colleagues are on the network and
  * who arrived last, so a newcomer sees people rather than an empty page.
- * Later features (feed, birthdays, communities) add their blocks here.
+ * The feed (posts of the people followed, announcements, the compose form)
+ * is the main column; the people blocks sit beside it.
  */
 #include "home.h"
 #include "../db/db.h"
+#include "../feed/feed.h"
 #include "../people/people.h"
 #include "../web/i18n.h"
 #include "../web/layout.h"
@@ -36,17 +38,20 @@ static int newcomers_block(struct req *r, struct html *h)
     return rc;
 }
 
+/* Active members and their sites: one pass over the accounts (it is a scan: bench/feed.sh). */
 static int network_block(struct req *r, struct html *h)
 {
     int64_t members = 0, sites = 0;
-    int rc = db_get_i64(r->db, &members,
-                        "SELECT count(*) FROM account WHERE status = 'active' /*scan-ok*/");
+    struct stmt *q =
+        db_query(r->db, "SELECT count(*), count(DISTINCT CASE WHEN site <> '' THEN site END)"
+                        " FROM account WHERE status = 'active' /*scan-ok*/");
+    int rc;
 
-    if (rc == 0)
-        rc = db_get_i64(r->db, &sites,
-                        "SELECT count(DISTINCT site) FROM account"
-                        " WHERE status = 'active' AND site <> '' /*scan-ok*/");
-    if (rc < 0)
+    if (db_row(q)) {
+        members = db_i64(q, 0);
+        sites = db_i64(q, 1);
+    }
+    if ((rc = db_end(q)) < 0)
         return rc;
     html_fmt(h, "<section class=\"card stats\"><h2>%s</h2><p><strong>%lld</strong> %s",
              _(r, "Votre réseau"), (long long)members,
@@ -72,10 +77,13 @@ int home_page_show(struct req *r)
                       "ajouté."));
         return page_end(r);
     }
-    html_fmt(h, "<div class=\"grid\">");
+    html_fmt(h, "<div class=\"home\"><div class=\"home-main\">");
+    if ((rc = feed_home_block(r, h)) < 0)
+        return http_reply_err(r, rc);
+    html_fmt(h, "</div><aside class=\"home-aside\">");
     if ((rc = home_people_blocks(r, h)) < 0 || (rc = network_block(r, h)) < 0 ||
         (rc = newcomers_block(r, h)) < 0)
         return http_reply_err(r, rc);
-    html_fmt(h, "</div>");
+    html_fmt(h, "</aside></div>");
     return page_end(r);
 }

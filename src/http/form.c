@@ -42,6 +42,16 @@ const struct kv *kv_list_find(const struct kv_list *list, const char *name)
     return NULL;
 }
 
+const struct kv *http_form_next(struct req *r, const char *name, const struct kv *after)
+{
+    size_t i = after ? (size_t)(after - r->form.items) + 1 : 0;
+
+    for (; i < r->form.len; i++)
+        if (strcmp(r->form.items[i].name, name) == 0)
+            return &r->form.items[i];
+    return NULL;
+}
+
 /* Decode one "name" or "value" piece into arena memory; NULL when malformed. */
 static char *decode_piece(struct arena *a, const char *s, size_t n, size_t *out_len)
 {

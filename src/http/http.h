@@ -96,6 +96,9 @@ const char *http_query(struct req *r, const char *name);
 const char *http_form(struct req *r, const char *name);
 /* Form field entry, with length and file metadata. */
 const struct kv *http_form_kv(struct req *r, const char *name);
+/* The fields named name in order, for repeated fields (<input type="file" multiple>): the
+ * first when after is NULL, else the next one after it; NULL when there is no more. */
+const struct kv *http_form_next(struct req *r, const char *name, const struct kv *after);
 /* Request header (case-insensitive); NULL if absent. */
 const char *http_header(struct req *r, const char *name);
 /* Cookie value; NULL if absent. */
@@ -179,6 +182,10 @@ struct route {
 };
 
 #define ROUTE_BODY_DEFAULT (1024 * 1024)
+
+/* Call fn(route, ctx) for every route, in the order the router tries them (debug-routes). */
+typedef void http_route_visit_fn(const struct route *rt, void *ctx);
+void http_routes_each(http_route_visit_fn *fn, void *ctx);
 
 /* Each feature exports its table, ended by an entry with pattern NULL. */
 extern const struct route auth_routes[];

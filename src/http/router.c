@@ -11,10 +11,15 @@
 #include "http_internal.h"
 #include "../auth/auth.h"
 #include "../db/db.h"
+#include "../feed/feed.h"
+#include "../groups/groups.h"
+#include "../notify/notify.h"
 #include "../web/i18n.h"
 
 static const struct route *const route_tables[] = {
-    core_routes, auth_routes, home_routes, live_routes, people_routes,
+    core_routes,        auth_routes,        home_routes,   live_routes,       people_routes,
+    feed_routes,        feed_api_routes,    notify_routes, feed_atom_routes,  feed_preview_routes,
+    feed_attach_routes, discussions_routes, groups_routes, groups_api_routes,
 };
 
 static const struct {
@@ -133,6 +138,13 @@ static int reply_sign_in_first(struct req *r)
         return http_reply_error(r, 401, "unauthenticated",
                                 _(r, "Identifiez-vous pour utiliser l'API."));
     return http_reply_redirect(r, "/login");
+}
+
+void http_routes_each(http_route_visit_fn *fn, void *ctx)
+{
+    for (size_t t = 0; t < ARRAY_SIZE(route_tables); t++)
+        for (const struct route *rt = route_tables[t]; rt->pattern; rt++)
+            fn(rt, ctx);
 }
 
 bool http_route_reachable(struct req *r, const char *path)

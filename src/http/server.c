@@ -187,6 +187,12 @@ static void field_flush(struct conn_state *st)
     st->field_kv = NULL;
 }
 
+/* True when two multipart file names (NULL for a part that is not a file) are the same. */
+static bool same_filename(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *filename, const char *content_type,
                                      const char *transfer_encoding, const char *data, uint64_t off,
@@ -198,9 +204,10 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
     (void)kind;
     (void)transfer_encoding;
     /* The library may announce a field with an empty chunk, then send its data at offset 0
-     * again: that continues the same field, it does not repeat it. */
-    if (!st->field_kv ||
-        (off == 0 && (st->field.len > 0 || strcmp(st->field_kv->name, key) != 0))) {
+     * again: that continues the same field, it does not repeat it.  A part with another
+     * file name is another field, even after an empty file of the same field name. */
+    if (!st->field_kv || (off == 0 && (st->field.len > 0 || strcmp(st->field_kv->name, key) != 0 ||
+                                       !same_filename(st->field_kv->filename, filename)))) {
         field_flush(st);
         if (r->form.len >= 1000) {
             st->bad_input = N_("Le formulaire contient trop de champs.");

@@ -6,7 +6,8 @@
  * its next run.  Its unique key names the hour, so nodes that all queue
  * it get one run.  "echo" only logs its payload, fails when the payload
  * is "fail" and takes N ms for "sleep:N": `ruche debug-enqueue` uses it to
- * exercise the queue.
+ * exercise the queue.  "link_preview" fetches the preview of a shared
+ * link (src/feed/feed_preview.c).
  */
 #include "jobs.h"
 #include "../auth/auth.h"
@@ -16,6 +17,8 @@
 
 #include <time.h>
 #include "../live/live.h"
+#include "../feed/feed.h"
+#include "../feed/preview.h"
 
 #define MAINTENANCE_EVERY_MS (3600LL * 1000)
 
@@ -64,5 +67,7 @@ static int job_echo(struct job *job)
 const struct job_kind job_kinds[] = {
     {"maintenance", job_maintenance},
     {"echo", job_echo},
+    {"link_preview", feed_preview_job},          /* src/feed/feed_preview.c */
+    {"attachment_sweep", feed_attach_job_sweep}, /* src/feed/feed_attach.c */
     {NULL, NULL},
 };

@@ -96,6 +96,40 @@ int live_publish(struct db *db, const char *kind, int64_t member_id, const char 
     return publish(db, kind, member_id, 0, payload);
 }
 
+int live_publish_followers(struct db *db, const char *kind, int64_t author_id, const char *payload)
+{
+    int rc = db_exec(db,
+                     "INSERT INTO live_event(kind, member_id, payload, created_ms)"
+                     " SELECT ?, f.follower_id, ?, ? FROM follow f"
+                     " JOIN account a ON a.id = f.follower_id"
+                     " WHERE f.followed_id = ? AND a.role <> 'guest' AND a.status = 'active'",
+                     DB_TEXT(kind), DB_TEXT(payload ? payload : "{}"), DB_I64(time_now_ms()),
+                     DB_I64(author_id));
+
+    if (rc == 0 && db_changes(db) > 0)
+        rc = db_notify(db, LIVE_CHANNEL);
+    if (rc == 0)
+        bus_wake();
+    return rc;
+}
+
+int live_publish_community(struct db *db, const char *kind, int64_t community_id, int64_t except_id,
+                           const char *payload)
+{
+    int rc = db_exec(db,
+                     "INSERT INTO live_event(kind, member_id, payload, created_ms)"
+                     " SELECT ?, m.account_id, ?, ? FROM community_member m"
+                     " WHERE m.community_id = ? AND m.state = 'member' AND m.account_id <> ?",
+                     DB_TEXT(kind), DB_TEXT(payload ? payload : "{}"), DB_I64(time_now_ms()),
+                     DB_I64(community_id), DB_I64(except_id));
+
+    if (rc == 0 && db_changes(db) > 0)
+        rc = db_notify(db, LIVE_CHANNEL);
+    if (rc == 0)
+        bus_wake();
+    return rc;
+}
+
 int live_session_ended(struct db *db, int64_t member_id, int64_t session_id)
 {
     return publish(db, LIVE_KIND_SESSION_ENDED, member_id, session_id, NULL);

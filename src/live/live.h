@@ -39,6 +39,15 @@ void live_stop(void);
  * makes the change: nothing is delivered if it rolls back.
  */
 int live_publish(struct db *db, const char *kind, int64_t member_id, const char *payload);
+/*
+ * Publish an event of kind to every follower of author_id who may read the
+ * author's profile posts (members, not guests): one row each, one
+ * statement.
+ */
+int live_publish_followers(struct db *db, const char *kind, int64_t author_id, const char *payload);
+/* Publish an event of kind to every member of community_id but except_id. */
+int live_publish_community(struct db *db, const char *kind, int64_t community_id, int64_t except_id,
+                           const char *payload);
 /* Close the streams of a session (sign-out). */
 int live_session_ended(struct db *db, int64_t member_id, int64_t session_id);
 /* Close every stream of a member (sign out everywhere, deactivation). */

@@ -10,15 +10,18 @@
  * field changes nothing.
  *
  * people_field_visible() is the visibility rule; the directory's SQL
- * applies the same rule to its filters (see people_directory()).
+ * applies the same rule to its filters (people_directory.c).  A new name
+ * is given to the directory's word index in the save's transaction.
  *
  * State: none.
  */
 #include "people.h"
+#include "name_index.h"
 #include "photo.h"
 #include "../auth/auth.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../groups/groups.h"
 #include "../web/i18n.h"
 
 #include <time.h>
@@ -96,15 +99,7 @@ bool people_field_visible(const struct viewer *v, int64_t owner_id, enum people_
 
 bool people_share_community(struct db *db, int64_t a_id, int64_t b_id)
 {
-    /*
-     * Communities do not exist yet: no two members share one.  The
-     * communities issue (7) must answer this from its membership table
-     * (and give the directory's SQL the matching fragment).
-     */
-    (void)db;
-    (void)a_id;
-    (void)b_id;
-    return false;
+    return groups_share_community(db, a_id, b_id);
 }
 
 /* ---- validators ------------------------------------------------------------ */
@@ -326,8 +321,10 @@ int people_profile_load(struct db *db, struct arena *a, int64_t id, struct profi
                  /* 8             9        10          11     12 */
                  " p.department_visibility, p.site_visibility, p.phone_visibility,"
                  /* 13                       14                 15 */
-                 " p.birthday_visibility, p.skills_visibility, p.bio_visibility"
+                 " p.birthday_visibility, p.skills_visibility, p.bio_visibility,"
                  /* 16                     17                   18 */
+                 " p.photo_256, p.photo_64, p.photo_visibility"
+                 /* 19           20          21 */
                  " FROM account a LEFT JOIN profile p ON p.account_id = a.id"
                  " WHERE a.id = ? AND a.status <> 'deactivated'",
                  DB_I64(id));
@@ -346,6 +343,11 @@ int people_profile_load(struct db *db, struct arena *a, int64_t id, struct profi
         out->bio = arena_strdup(a, db_text(q, 11));
         for (int f = 0; f < PEOPLE_FIELD_COUNT; f++)
             out->vis[f] = column_visibility(q, 12 + f, (enum people_field)f);
+        out->photo_256 = arena_strdup(a, db_text(q, 19));
+        out->photo_64 = arena_strdup(a, db_text(q, 20));
+        out->photo_vis = PEOPLE_VIS_EVERYONE;
+        if (!db_is_null(q, 21))
+            people_visibility_parse(db_text(q, 21), &out->photo_vis);
         rc = 0;
     }
     if ((end = db_end(q)) < 0)
@@ -439,6 +441,8 @@ static int profile_write(struct db *db, struct arena *a, int64_t id, const struc
             merged(a, u->department, cur.department), merged(a, u->site, cur.site));
         if (rc == ERR_INVALID)
             *bad_field = "name";
+        if (rc == 0 && u->name)
+            rc = people_name_index(db, id);
         if (rc < 0)
             return rc;
     }
@@ -507,10 +511,11 @@ bool people_is_following(struct db *db, int64_t follower_id, int64_t followed_id
 /*
  * A list row as a summary, with the fields v may not see emptied.  Columns:
  * id, name, job, department, site, status, job_visibility,
- * department_visibility, site_visibility.
+ * department_visibility, site_visibility; photo_64 and photo_visibility at
+ * photo_col, or -1 to look the photo up.
  */
 static void summary_from_row(struct db *db, struct arena *a, const struct viewer *v, struct stmt *q,
-                             struct person_summary *p)
+                             int photo_col, struct person_summary *p)
 {
     bool shares;
 
@@ -528,6 +533,15 @@ static void summary_from_row(struct db *db, struct arena *a, const struct viewer
                   ? arena_strdup(a, db_text(q, 4))
                   : "";
     p->never_signed_in = strcmp(db_text(q, 5), "invited") == 0;
+    if (photo_col >= 0) {
+        enum people_visibility vis = PEOPLE_VIS_EVERYONE;
+        if (!db_is_null(q, photo_col + 1))
+            people_visibility_parse(db_text(q, photo_col + 1), &vis);
+        p->photo = *db_text(q, photo_col) && people_field_visible(v, p->id, vis, shares)
+                       ? arena_strdup(a, db_text(q, photo_col))
+                       : "";
+        return;
+    }
     p->photo = people_photo_visible(db, a, v, p->id, PEOPLE_PHOTO_SMALL);
     if (!p->photo)
         p->photo = "";
@@ -545,7 +559,7 @@ static int summaries_read(struct db *db, struct arena *a, const struct viewer *v
             *next = (*items)[limit - 1].id; /* the extra row asked for by LIMIT */
             break;
         }
-        summary_from_row(db, a, v, q, &(*items)[(*len)++]);
+        summary_from_row(db, a, v, q, -1, &(*items)[(*len)++]);
     }
     return db_end(q);
 }
@@ -598,61 +612,12 @@ int people_newcomers(struct db *db, struct arena *a, const struct viewer *v, siz
     return summaries_read(db, a, v, q, limit, items, len, &next);
 }
 
-/* ---- directory --------------------------------------------------------------------- */
-
-static const char *or_empty(const char *s)
-{
-    return s ? s : "";
-}
-
-int people_directory(struct db *db, struct arena *a, const struct viewer *v,
-                     const struct people_filter *f, size_t limit, struct person_summary **items,
-                     size_t *len, int64_t *next)
-{
-    const char *q = or_empty(f->q), *dept = or_empty(f->department), *site = or_empty(f->site);
-    const char *skill = f->skill && *f->skill ? str_fold(a, f->skill) : "";
-    bool admin = v->role == ROLE_ADMIN;
-    struct stmt *st;
-
-    /*
-     * A filter on a field matches only where the viewer may see the field:
-     * the owner, an administrator, or a visibility of 'everyone'.
-     * 'communities' adds nothing yet because no two members share a
-     * community (people_share_community()); the communities issue must add
-     * its membership condition here.
-     */
-    st = db_query(db,
-                  "SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
-                  /*      0     1       2      3             4       5 */
-                  " p.job_visibility, p.department_visibility, p.site_visibility"
-                  /* 6                 7                        8 */
-                  " FROM account a LEFT JOIN profile p ON p.account_id = a.id"
-                  " WHERE a.status <> 'deactivated'"
-                  "   AND (? = '' OR a.name_folded LIKE ? ESCAPE '\\')"
-                  "   AND (? = '' OR (a.department = ? AND (a.id = ? OR ? = 1"
-                  "        OR COALESCE(p.department_visibility, 'everyone') = 'everyone')))"
-                  "   AND (? = '' OR (a.site = ? AND (a.id = ? OR ? = 1"
-                  "        OR COALESCE(p.site_visibility, 'everyone') = 'everyone')))"
-                  "   AND (? = '' OR (EXISTS (SELECT 1 FROM skill s WHERE s.account_id = a.id"
-                  "                           AND s.name_folded = ?)"
-                  "        AND (a.id = ? OR ? = 1"
-                  "        OR COALESCE(p.skills_visibility, 'everyone') = 'everyone')))"
-                  "   AND (? = 0 OR (a.name_folded, a.id) >"
-                  "                 (SELECT name_folded, id FROM account WHERE id = ?))"
-                  " ORDER BY a.name_folded, a.id LIMIT ? /*scan-ok*/",
-                  DB_TEXT(q), DB_TEXT(db_like_contains(a, str_fold(a, q))), DB_TEXT(dept),
-                  DB_TEXT(dept), DB_I64(v->id), DB_BOOL(admin), DB_TEXT(site), DB_TEXT(site),
-                  DB_I64(v->id), DB_BOOL(admin), DB_TEXT(skill), DB_TEXT(skill), DB_I64(v->id),
-                  DB_BOOL(admin), DB_I64(f->after_id), DB_I64(f->after_id), DB_I64(limit + 1));
-    return summaries_read(db, a, v, st, limit, items, len, next);
-}
-
 /* ---- within the people module ------------------------------------------------------ */
 
 void people_summary_from_row(struct db *db, struct arena *a, const struct viewer *v, struct stmt *q,
-                             struct person_summary *p)
+                             int photo_col, struct person_summary *p)
 {
-    summary_from_row(db, a, v, q, p);
+    summary_from_row(db, a, v, q, photo_col, p);
 }
 
 enum people_visibility people_column_visibility(struct stmt *q, int col, enum people_field f)

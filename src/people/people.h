@@ -69,11 +69,7 @@ enum people_visibility people_visibility_default(enum people_field f);
 bool people_field_visible(const struct viewer *v, int64_t owner_id, enum people_visibility vis,
                           bool shares_community);
 
-/*
- * True when members a and b belong to a common community.  Communities do
- * not exist yet (issue 7): this answers false until the community
- * membership table exists, and the communities issue must fill it in.
- */
+/* True when members a and b belong to a common community (groups_share_community()). */
 bool people_share_community(struct db *db, int64_t a_id, int64_t b_id);
 
 /* A member's whole profile.  Strings live in the arena given to the loader. */
@@ -89,6 +85,8 @@ struct profile {
     const char **skills; /* skills_len names, in the order given */
     size_t skills_len;
     enum people_visibility vis[PEOPLE_FIELD_COUNT];
+    const char *photo_256, *photo_64; /* hashes of the thumbnails (photo.h), "" when none */
+    enum people_visibility photo_vis;
     int64_t created_ms;
     int64_t followers, following;
 };
@@ -162,8 +160,10 @@ int people_newcomers(struct db *db, struct arena *a, const struct viewer *v, siz
 
 /* ---- directory ------------------------------------------------------------ */
 
+#define PEOPLE_QUERY_WORDS_MAX 8 /* words of a name search */
+
 struct people_filter {
-    const char *q;          /* part of the name, or NULL */
+    const char *q;          /* words starting words of the name ("hel mar"), or NULL */
     const char *department; /* exact value, or NULL */
     const char *site;
     const char *skill; /* compared folded */
@@ -171,17 +171,31 @@ struct people_filter {
 };
 
 /*
- * One page of the directory by (folded name, id).  A filter on a field
- * matches only members whose field v may see.  Memory from a.
+ * One page of the directory by (folded name, id), after f->after_id; *next
+ * receives the cursor of the next page or 0.  With f->q, each word of the
+ * query (folded as names are: case and accents ignored) must start a word
+ * of the name.  A filter on a field matches only members whose field v may
+ * see.  ERR_TOOBIG when q has more than PEOPLE_QUERY_WORDS_MAX words; an
+ * empty page when q is not UTF-8.  Memory from a.  (people_directory.c)
  */
 int people_directory(struct db *db, struct arena *a, const struct viewer *v,
                      const struct people_filter *f, size_t limit, struct person_summary **items,
                      size_t *len, int64_t *next);
+/*
+ * The same page as whole profiles (skills and follow counts included), as
+ * the API shows them: one query for the page and one per ten members for
+ * their skills.  Fields are not filtered: people_person_json() does it.
+ */
+int people_directory_profiles(struct db *db, struct arena *a, const struct viewer *v,
+                              const struct people_filter *f, size_t limit, struct profile **items,
+                              size_t *len, int64_t *next);
 
 /* ---- pages ---------------------------------------------------------------- */
 
 /* A member's card: initials avatar, name linking to the profile, job, department, site. */
 void people_card(struct req *r, struct html *h, const struct person_summary *p);
+/* A member's small photo (hash photo, as the viewer may see it) or their initials on a colour. */
+void people_avatar(struct req *r, struct html *h, int64_t id, const char *name, const char *photo);
 /* The one or two initials of a display name, in arena memory. */
 char *people_initials(struct arena *a, const char *name);
 /* "12 mars": day and month of a birthday (never the year); NULL when unset. */
@@ -287,9 +301,11 @@ struct json_t;
 /*
  * A row of id, name, job, department, site, status, job_visibility,
  * department_visibility, site_visibility (in that order) as a summary for v.
+ * photo_col is the column of photo_64, followed by photo_visibility; -1 when
+ * the row has no photo columns (the photo is then looked up: one query).
  */
 void people_summary_from_row(struct db *db, struct arena *a, const struct viewer *v, struct stmt *q,
-                             struct person_summary *p);
+                             int photo_col, struct person_summary *p);
 /* Column col of q as the visibility of field f (the default when NULL). */
 enum people_visibility people_column_visibility(struct stmt *q, int col, enum people_field f);
 /* The API's object for p as r's viewer may see it (people_api.c); the caller owns it. */

@@ -62,7 +62,7 @@ static json_t *person_json(struct req *r, const struct profile *p)
     for (int f = 0; privileged && f < PEOPLE_FIELD_COUNT; f++)
         set_text(o, people_field_visibility_name((enum people_field)f),
                  people_visibility_name(p->vis[f]));
-    people_photo_json(r, o, p->id, privileged);
+    people_photo_json(r, o, p, privileged);
     return o;
 }
 
@@ -85,7 +85,7 @@ int people_api_list(struct req *r)
 {
     struct people_filter f = {0};
     const char *cursor;
-    struct person_summary *items;
+    struct profile *items;
     size_t len;
     int64_t next;
     json_t *list;
@@ -97,18 +97,17 @@ int people_api_list(struct req *r)
     cursor = http_query(r, "cursor");
     if (cursor && *cursor && (!str_to_i64(cursor, &f.after_id) || f.after_id < 0))
         return reply_invalid(r, "cursor", _(r, "Le curseur est invalide."));
-    rc = people_directory(r->db, r->a, &r->viewer, &f, PEOPLE_API_PAGE, &items, &len, &next);
+    rc = people_directory_profiles(r->db, r->a, &r->viewer, &f, PEOPLE_API_PAGE, &items, &len,
+                                   &next);
+    if (rc == ERR_TOOBIG)
+        return reply_invalid(r, "q",
+                             _(r, "La recherche compte trop de mots : huit au plus, sans les "
+                                  "mots qui en commencent un autre."));
     if (rc < 0)
         return http_reply_err(r, rc);
     list = json_array();
-    for (size_t i = 0; i < len; i++) {
-        struct profile p;
-        if ((rc = people_profile_load(r->db, r->a, items[i].id, &p)) < 0) {
-            json_decref(list);
-            return http_reply_err(r, rc);
-        }
-        json_array_append_new(list, person_json(r, &p));
-    }
+    for (size_t i = 0; i < len; i++)
+        json_array_append_new(list, person_json(r, &items[i]));
     return http_reply_json(
         r, 200,
         json_pack("{s:o,s:o}", "items", list, "next",

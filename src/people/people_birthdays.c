@@ -140,7 +140,7 @@ int people_birthdays_upcoming(struct db *db, struct arena *a, const struct viewe
 
         if (k < 0 || !people_field_visible(v, id, vis, people_share_community(db, v->id, id)))
             continue;
-        people_summary_from_row(db, a, v, q, &b->who);
+        people_summary_from_row(db, a, v, q, -1, &b->who);
         b->days_ahead = k;
         b->year = days[k].year;
         b->month = days[k].month;

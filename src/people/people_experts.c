@@ -99,7 +99,7 @@ int people_experts_find(struct db *db, struct arena *a, const struct viewer *v, 
         if (!(e = expert_slot(all, &n, cap, id, &is_new)))
             break;
         if (is_new) {
-            people_summary_from_row(db, a, v, st, &e->who);
+            people_summary_from_row(db, a, v, st, -1, &e->who);
             e->matched = arena_array(a, PEOPLE_SKILLS_MAX, sizeof(*e->matched));
         }
         e->score += skill_score(db_text(st, 11), folded);

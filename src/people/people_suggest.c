@@ -80,7 +80,7 @@ int people_suggestions(struct db *db, struct arena *a, const struct viewer *v, s
             !people_field_visible(v, id, people_column_visibility(q, 9, PEOPLE_FIELD_SKILLS),
                                   shares))
             continue;
-        people_summary_from_row(db, a, v, q, &all[n++].who);
+        people_summary_from_row(db, a, v, q, -1, &all[n++].who);
     }
     if ((rc = db_end(q)) < 0)
         return rc;

@@ -4,9 +4,10 @@
  * the vCard of a member (/people/{id}.vcf).
  *
  * The directory lists active and invited members by name, with a name
- * search that ignores case and accents ("helene" finds "Hélène") and
- * filters by department, site and skill, paginated by key: "?after=ID"
- * continues after that member in (folded name, id) order, so pages stay
+ * search that ignores case and accents ("helene" finds "Hélène"), where
+ * each word typed starts a word of the name ("hel mar" finds "Hélène
+ * Martin"), and filters by department, site and skill, paginated by key:
+ * "?after=ID" continues after that member in (folded name, id) order, so pages stay
  * right while members join.  Deactivated members are absent everywhere and
  * their profile answers 404.
  *
@@ -18,6 +19,7 @@
 #include "photo.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../feed/feed.h"
 #include "../web/i18n.h"
 #include "../web/layout.h"
 #include "../web/markdown.h"
@@ -58,14 +60,19 @@ char *people_initials(struct arena *a, const char *name)
     return b.len ? b.s : arena_strdup(a, "?");
 }
 
+void people_avatar(struct req *r, struct html *h, int64_t id, const char *name, const char *photo)
+{
+    if (photo && *photo)
+        people_photo_img(h, id, photo, PEOPLE_PHOTO_SMALL, "", "");
+    else
+        html_fmt(h, "<span class=\"avatar c%d\" aria-hidden=\"true\">%s</span>",
+                 (int)(id % AVATAR_COLOURS), people_initials(r->a, name));
+}
+
 void people_card(struct req *r, struct html *h, const struct person_summary *p)
 {
     html_lit(h, "<li class=\"person\">");
-    if (p->photo && *p->photo)
-        people_photo_img(h, p->id, p->photo, PEOPLE_PHOTO_SMALL, "", "");
-    else
-        html_fmt(h, "<span class=\"avatar c%d\" aria-hidden=\"true\">%s</span>",
-                 (int)(p->id % AVATAR_COLOURS), people_initials(r->a, p->name));
+    people_avatar(r, h, p->id, p->name, p->photo);
     html_lit(h, "<span class=\"who\"><a");
     html_href(h, "/people/%lld", (long long)p->id);
     html_fmt(h, ">%s</a>", p->name);
@@ -143,6 +150,10 @@ int people_page_list(struct req *r)
     if (after && !str_to_i64(after, &f.after_id))
         return http_reply_error(r, 400, "invalid", _(r, "Le paramètre « after » est invalide."));
     rc = people_directory(r->db, r->a, &r->viewer, &f, PEOPLE_PAGE_SIZE, &items, &len, &next);
+    if (rc == ERR_TOOBIG)
+        return http_reply_error(r, 400, "invalid",
+                                _(r, "La recherche compte trop de mots : huit au plus, sans les "
+                                     "mots qui en commencent un autre."));
     if (rc < 0)
         return http_reply_err(r, rc);
     h = page_begin(r, &(struct page){.title = _(r, "Annuaire"), .nav = NAV_PEOPLE});
@@ -277,12 +288,19 @@ static int64_t segment_id(const char *seg, bool *is_vcard)
 int people_page_show(struct req *r)
 {
     bool is_vcard, vis[PEOPLE_FIELD_COUNT];
-    int64_t id = segment_id(http_param(r, "id"), &is_vcard);
+    const char *seg = http_param(r, "id");
+    size_t seg_len = seg ? strlen(seg) : 0;
+    int64_t id = segment_id(seg, &is_vcard);
     struct profile p;
     const char *role, *photo;
     struct html *h;
     int rc;
 
+    /* "{id}.atom": the member's posts as an Atom feed (feed_atom.c). */
+    if (!id && seg_len > 5 && strcmp(seg + seg_len - 5, ".atom") == 0) {
+        id = segment_id(arena_strndup(r->a, seg, seg_len - 5), &is_vcard);
+        return feed_atom_person(r, is_vcard ? 0 : id);
+    }
     if (!id)
         return http_reply_err(r, ERR_NOTFOUND);
     if (is_vcard)
@@ -315,6 +333,9 @@ int people_page_show(struct req *r)
     profile_actions(r, h, &p);
     html_fmt(h, "</article>");
     if (r->viewer.id == p.id && (rc = people_completeness_meter(r, h)) < 0)
+        return http_reply_err(r, rc);
+    /* Their recent activity: the posts the viewer may read. */
+    if ((rc = feed_person_block(r, h, p.id)) < 0)
         return http_reply_err(r, rc);
     return page_end(r);
 }

@@ -10,24 +10,34 @@
  * metadata of the upload survives; the one comment libgd writes itself is
  * removed too.
  *
- * Files are named by their BLAKE2b hash and written to a temporary name,
- * then renamed, so a reader never sees half a file.  They are never
- * deleted here: two members may share one.  This file also reads and
- * writes the photo columns of the profile table (people.c owns the rest).
+ * libgd ignores a JPEG's EXIF Orientation, with which phones say how a
+ * photo is turned: it is read here (people_photo_exif_orientation(), every
+ * offset checked against the segment's bounds, both byte orders) and the
+ * thumbnail is turned or flipped to match before it is encoded.  Turning
+ * the centred square of an image equals taking the centred square of the
+ * turned image, so it is done on the 256 px square, not on the photo.
+ *
+ * Files are stored by their BLAKE2b hash (core/filestore.h), so a reader
+ * never sees half a file.  Two members may share one, so the thumbnails of
+ * a replaced or removed photo are deleted only when no profile references
+ * their hash any more (filestore_remove(), after the change committed).
+ * A store puts its files again after its commit: one removed meanwhile by
+ * another member's change is then written back (filestore.h explains the
+ * order).  A thumbnail missing on disk only makes its URL answer 404.
+ * This file also reads and writes the photo columns of the profile table
+ * (people.c owns the rest).
  * Owns no long-lived state but libgd's error handler, set once.
  */
 #include "photo.h"
 #include "../app.h"
+#include "../core/filestore.h"
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../web/i18n.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gd.h>
-#include <sodium.h>
 #include <stdarg.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define JPEG_QUALITY 85
@@ -180,6 +190,124 @@ int people_photo_probe(const unsigned char *data, size_t len, enum people_photo_
     return 0;
 }
 
+/* ---- EXIF orientation --------------------------------------------------------------- */
+
+static uint32_t tiff16(const unsigned char *p, bool little)
+{
+    return little ? le16(p) : be16(p);
+}
+
+static uint32_t tiff32(const unsigned char *p, bool little)
+{
+    return little ? le32(p) : be32(p);
+}
+
+/* The Orientation of IFD0 in the TIFF structure t of len bytes (an Exif payload): 1 to 8. */
+static int tiff_orientation(const unsigned char *t, size_t len)
+{
+    uint32_t ifd, count;
+    bool little;
+
+    if (len < 8)
+        return 1;
+    if (t[0] == 'I' && t[1] == 'I')
+        little = true;
+    else if (t[0] == 'M' && t[1] == 'M')
+        little = false;
+    else
+        return 1;
+    if (tiff16(t + 2, little) != 42)
+        return 1;
+    ifd = tiff32(t + 4, little);
+    if (ifd < 8 || ifd > len - 2)
+        return 1;
+    count = tiff16(t + ifd, little);
+    for (uint32_t i = 0; i < count; i++) {
+        size_t entry = (size_t)ifd + 2 + (size_t)i * 12;
+        uint32_t value;
+        if (entry + 12 > len)
+            return 1;
+        if (tiff16(t + entry, little) != 0x0112)
+            continue;
+        /* One SHORT, stored in the first two bytes of the value field. */
+        if (tiff16(t + entry + 2, little) != 3 || tiff32(t + entry + 4, little) != 1)
+            return 1;
+        value = tiff16(t + entry + 8, little);
+        return value >= 1 && value <= 8 ? (int)value : 1;
+    }
+    return 1;
+}
+
+int people_photo_exif_orientation(const unsigned char *d, size_t len)
+{
+    size_t i = 2;
+
+    if (len < 4 || d[0] != 0xff || d[1] != 0xd8)
+        return 1;
+    /* The marker segments before the first scan; the first APP1 "Exif" segment counts. */
+    while (i < len) {
+        unsigned char m;
+        uint32_t seg;
+
+        if (d[i] != 0xff)
+            return 1;
+        while (i < len && d[i] == 0xff) /* fill bytes */
+            i++;
+        if (i >= len)
+            return 1;
+        m = d[i++];
+        if (m == 0x01 || (m >= 0xd0 && m <= 0xd8)) /* TEM, RSTn, SOI: no length */
+            continue;
+        if (m == 0xd9 || m == 0xda || i + 2 > len) /* EOI, SOS, or cut short */
+            return 1;
+        seg = be16(d + i);
+        if (seg < 2 || seg > len - i)
+            return 1;
+        if (m == 0xe1 && seg >= 2 + 6 && memcmp(d + i + 2, "Exif\0\0", 6) == 0)
+            return tiff_orientation(d + i + 8, seg - 8);
+        i += seg;
+    }
+    return 1;
+}
+
+void people_photo_orient_source(int orientation, int w, int h, int x, int y, int *sx, int *sy)
+{
+    switch (orientation) {
+    case 2: /* mirrored left to right */
+        *sx = w - 1 - x;
+        *sy = y;
+        break;
+    case 3: /* turned 180 degrees */
+        *sx = w - 1 - x;
+        *sy = h - 1 - y;
+        break;
+    case 4: /* mirrored top to bottom */
+        *sx = x;
+        *sy = h - 1 - y;
+        break;
+    case 5: /* mirrored along the main diagonal */
+        *sx = y;
+        *sy = x;
+        break;
+    case 6: /* to be turned 90 degrees clockwise */
+        *sx = y;
+        *sy = h - 1 - x;
+        break;
+    case 7: /* mirrored along the other diagonal */
+        *sx = w - 1 - y;
+        *sy = h - 1 - x;
+        break;
+    case 8: /* to be turned 90 degrees counter-clockwise */
+        *sx = w - 1 - y;
+        *sy = x;
+        break;
+    default:
+        *sx = x;
+        *sy = y;
+        break;
+    }
+}
+
 /* ---- decoding and thumbnails ------------------------------------------------------- */
 
 /* libgd reports damaged input on stderr by default: silence it, the upload is refused anyway. */
@@ -223,6 +351,24 @@ static gdImagePtr square(gdImagePtr src, int size)
     return dst;
 }
 
+/* src (true colour) as it is to be shown with EXIF orientation o; NULL when out of memory. */
+static gdImagePtr oriented(gdImagePtr src, int o)
+{
+    int w = gdImageSX(src), h = gdImageSY(src);
+    bool swap = o >= 5 && o <= 8;
+    gdImagePtr dst = gdImageCreateTrueColor(swap ? h : w, swap ? w : h);
+
+    if (!dst)
+        return NULL;
+    for (int y = 0; y < gdImageSY(dst); y++)
+        for (int x = 0; x < gdImageSX(dst); x++) {
+            int sx, sy;
+            people_photo_orient_source(o, w, h, x, y, &sx, &sy);
+            gdImageTrueColorPixel(dst, x, y) = gdImageTrueColorPixel(src, sx, sy);
+        }
+    return dst;
+}
+
 /*
  * Copy a JPEG from libgd into out without its COM segments (libgd writes
  * "CREATOR: gd-jpeg ..." there).  Only the segments before SOS are walked.
@@ -260,17 +406,30 @@ static int encode_jpeg(gdImagePtr im, struct arena *a, struct buf *out)
     return 0;
 }
 
+/* The 256 px square of src, turned as EXIF orientation o says; NULL when out of memory. */
+static gdImagePtr square_oriented(gdImagePtr src, int o)
+{
+    gdImagePtr im = square(src, PEOPLE_PHOTO_BIG), turned;
+
+    if (!im || o == 1)
+        return im;
+    turned = oriented(im, o);
+    gdImageDestroy(im);
+    return turned;
+}
+
 /* The two thumbnails of data: big (256 px) and small (64 px) JPEGs in arena memory. */
 static int thumbnails(struct arena *a, enum people_photo_format format, const unsigned char *data,
                       size_t len, struct buf *big, struct buf *small)
 {
     gdImagePtr src = decode(format, data, len), im256 = NULL, im64 = NULL;
+    int o = format == PEOPLE_PHOTO_JPEG ? people_photo_exif_orientation(data, len) : 1;
     int rc = ERR_INVALID;
 
     if (!src)
         return ERR_INVALID;
     if ((uint64_t)gdImageSX(src) * (uint64_t)gdImageSY(src) <= PEOPLE_PHOTO_PIXELS_MAX &&
-        (im256 = square(src, PEOPLE_PHOTO_BIG)) && (im64 = square(im256, PEOPLE_PHOTO_SMALL))) {
+        (im256 = square_oriented(src, o)) && (im64 = square(im256, PEOPLE_PHOTO_SMALL))) {
         rc = encode_jpeg(im256, a, big);
         if (rc == 0)
             rc = encode_jpeg(im64, a, small);
@@ -285,87 +444,9 @@ static int thumbnails(struct arena *a, enum people_photo_format format, const un
 
 /* ---- storage ---------------------------------------------------------------------- */
 
-static bool is_hash(const char *s)
-{
-    size_t n = 0;
-
-    for (; s[n]; n++)
-        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-            return false;
-    return n == PEOPLE_PHOTO_HASH_HEX;
-}
-
 const char *people_photo_path(struct arena *a, const char *files_dir, const char *hash)
 {
-    if (!hash || !is_hash(hash))
-        return NULL;
-    return arena_printf(a, "%s/%.2s/%.2s/%s.jpg", files_dir, hash, hash + 2, hash);
-}
-
-static int make_dir(const char *path)
-{
-    if (mkdir(path, 0750) == 0 || errno == EEXIST)
-        return 0;
-    log_error("people", "cannot create folder", "path", path, "error", strerror(errno), NULL);
-    return ERR_IO;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return ERR_IO;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Store one thumbnail under its hash (kept if already there); *hash receives it. */
-static int file_store(struct arena *a, const char *files_dir, const struct buf *jpeg,
-                      const char **hash)
-{
-    unsigned char digest[PEOPLE_PHOTO_HASH_HEX / 2];
-    char hex[PEOPLE_PHOTO_HASH_HEX + 1], nonce[17];
-    unsigned char nonce_bytes[8];
-    const char *path, *tmp;
-    struct stat st;
-    int fd, rc;
-
-    crypto_generichash(digest, sizeof(digest), (const unsigned char *)jpeg->s, jpeg->len, NULL, 0);
-    sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-    *hash = arena_strdup(a, hex);
-    path = people_photo_path(a, files_dir, hex);
-    if (stat(path, &st) == 0)
-        return 0;
-    if ((rc = make_dir(arena_printf(a, "%s/%.2s", files_dir, hex))) < 0 ||
-        (rc = make_dir(arena_printf(a, "%s/%.2s/%.2s", files_dir, hex, hex + 2))) < 0)
-        return rc;
-    randombytes_buf(nonce_bytes, sizeof(nonce_bytes));
-    sodium_bin2hex(nonce, sizeof(nonce), nonce_bytes, sizeof(nonce_bytes));
-    tmp = arena_printf(a, "%s.%s.tmp", path, nonce);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0) {
-        log_error("people", "cannot create photo file", "path", tmp, "error", strerror(errno),
-                  NULL);
-        return ERR_IO;
-    }
-    rc = write_all(fd, jpeg->s, jpeg->len);
-    if (rc == 0 && fsync(fd) != 0)
-        rc = ERR_IO;
-    if (close(fd) != 0)
-        rc = ERR_IO;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = ERR_IO;
-    if (rc < 0) {
-        log_error("people", "cannot write photo file", "path", path, "error", strerror(errno),
-                  NULL);
-        unlink(tmp);
-    }
-    return rc;
+    return filestore_path(a, files_dir, hash, ".jpg");
 }
 
 /* ---- the profile's photo columns --------------------------------------------------- */
@@ -385,7 +466,28 @@ static int profile_row_ensure(struct db *db, int64_t account_id)
                    DB_I64(account_id), DB_I64(time_now_ms()));
 }
 
-static int photo_columns_set(struct db *db, int64_t account_id, const char *big, const char *small)
+/* The thumbnails' hashes of a profile ("" when none). */
+struct photo_hashes {
+    const char *big, *small;
+};
+
+static int hashes_read(struct db *db, struct arena *a, int64_t account_id, struct photo_hashes *out)
+{
+    struct stmt *q = db_query(db, "SELECT photo_256, photo_64 FROM profile WHERE account_id = ?",
+                              /*      0          1 */
+                              DB_I64(account_id));
+
+    out->big = out->small = "";
+    if (db_row(q)) {
+        out->big = arena_strdup(a, db_text(q, 0));
+        out->small = arena_strdup(a, db_text(q, 1));
+    }
+    return db_end(q);
+}
+
+/* Set the photo of account_id to now (its hashes, "" for none); *before receives the old one. */
+static int photo_columns_set(struct db *db, struct arena *a, int64_t account_id,
+                             const struct photo_hashes *now, struct photo_hashes *before)
 {
     int rc;
 
@@ -393,10 +495,13 @@ static int photo_columns_set(struct db *db, int64_t account_id, const char *big,
         return rc;
     rc = profile_row_ensure(db, account_id);
     if (rc == 0)
+        rc = hashes_read(db, a, account_id, before);
+    if (rc == 0)
         rc = db_exec(db,
                      "UPDATE profile SET photo_256 = ?, photo_64 = ?, updated_ms = ?"
                      " WHERE account_id = ?",
-                     DB_TEXT(big), DB_TEXT(small), DB_I64(time_now_ms()), DB_I64(account_id));
+                     DB_TEXT(now->big), DB_TEXT(now->small), DB_I64(time_now_ms()),
+                     DB_I64(account_id));
     if (rc < 0) {
         db_tx_rollback(db);
         return rc;
@@ -404,12 +509,41 @@ static int photo_columns_set(struct db *db, int64_t account_id, const char *big,
     return db_tx_commit(db);
 }
 
+/* filestore_used_fn: 1 when a profile references hash, 0 when none does, < 0 on error. */
+static int hash_used(void *ctx, const char *hash)
+{
+    struct db *db = ctx;
+    int64_t one;
+    int rc =
+        db_get_i64(db, &one, "SELECT 1 FROM profile WHERE photo_256 = ? LIMIT 1", DB_TEXT(hash));
+
+    if (rc == ERR_NOTFOUND)
+        rc =
+            db_get_i64(db, &one, "SELECT 1 FROM profile WHERE photo_64 = ? LIMIT 1", DB_TEXT(hash));
+    return rc == 0 ? 1 : rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+/*
+ * After a change committed, remove the files of the photo before it that the photo now does
+ * not use and no other profile references.  A failure is logged and leaves a file behind.
+ */
+static void unused_files_remove(const struct app *app, struct db *db, struct arena *a,
+                                const struct photo_hashes *before, const struct photo_hashes *now)
+{
+    const char *old[] = {before->big, before->small};
+
+    for (size_t i = 0; i < ARRAY_SIZE(old); i++)
+        if (*old[i] && strcmp(old[i], now->big) != 0 && strcmp(old[i], now->small) != 0)
+            filestore_remove(a, app->files_dir, old[i], ".jpg", hash_used, db);
+}
+
 int people_photo_store(const struct app *app, struct db *db, int64_t account_id,
                        const unsigned char *data, size_t len, const char **problem)
 {
     enum people_photo_format format;
     struct buf big, small;
-    const char *big_hash, *small_hash, *ignored;
+    struct photo_hashes now, before;
+    const char *ignored;
     uint32_t w, h;
     struct arena a;
     int rc;
@@ -430,19 +564,42 @@ int people_photo_store(const struct app *app, struct db *db, int64_t account_id,
     rc = thumbnails(&a, format, data, len, &big, &small);
     if (rc == ERR_INVALID)
         *problem = not_an_image;
-    if (rc == 0 && (rc = file_store(&a, app->files_dir, &big, &big_hash)) == 0 &&
-        (rc = file_store(&a, app->files_dir, &small, &small_hash)) == 0)
-        rc = photo_columns_set(db, account_id, big_hash, small_hash);
+    if (rc == 0 &&
+        (rc = filestore_put(&a, app->files_dir, big.s, big.len, ".jpg", &now.big)) == 0 &&
+        (rc = filestore_put(&a, app->files_dir, small.s, small.len, ".jpg", &now.small)) == 0)
+        rc = photo_columns_set(db, &a, account_id, &now, &before);
+    /* Again after the commit: a file another member's change removed meanwhile comes back. */
+    if (rc == 0 &&
+        (rc = filestore_put(&a, app->files_dir, big.s, big.len, ".jpg", &now.big)) == 0 &&
+        (rc = filestore_put(&a, app->files_dir, small.s, small.len, ".jpg", &now.small)) == 0)
+        unused_files_remove(app, db, &a, &before, &now);
     arena_clear(&a);
     return rc;
 }
 
-int people_photo_delete(struct db *db, int64_t account_id)
+int people_photo_delete(const struct app *app, struct db *db, int64_t account_id)
 {
-    return db_exec(db,
-                   "UPDATE profile SET photo_256 = '', photo_64 = '', updated_ms = ?"
-                   " WHERE account_id = ?",
-                   DB_I64(time_now_ms()), DB_I64(account_id));
+    static const struct photo_hashes none = {"", ""};
+    struct photo_hashes before = none;
+    struct arena a;
+    int rc;
+
+    arena_init(&a);
+    if ((rc = db_tx_begin(db)) < 0)
+        goto out;
+    rc = hashes_read(db, &a, account_id, &before);
+    if (rc == 0)
+        rc = db_exec(db,
+                     "UPDATE profile SET photo_256 = '', photo_64 = '', updated_ms = ?"
+                     " WHERE account_id = ?",
+                     DB_I64(time_now_ms()), DB_I64(account_id));
+    if (rc < 0)
+        db_tx_rollback(db);
+    else if ((rc = db_tx_commit(db)) == 0)
+        unused_files_remove(app, db, &a, &before, &none);
+out:
+    arena_clear(&a);
+    return rc;
 }
 
 int people_photo_set_visibility(struct db *db, int64_t account_id, enum people_visibility vis)
@@ -496,4 +653,64 @@ const char *people_photo_visible(struct db *db, struct arena *a, const struct vi
     if (!people_field_visible(v, owner_id, p.vis, people_share_community(db, v->id, owner_id)))
         return NULL;
     return hash;
+}
+
+/* ---- other thumbnails (link previews) ---------------------------------------------- */
+
+int people_photo_fit(struct arena *a, const unsigned char *data, size_t len, int max_width,
+                     int max_height, struct buf *jpeg)
+{
+    enum people_photo_format format;
+    gdImagePtr src, dst = NULL, turned;
+    uint32_t w, h;
+    int rc, sw, sh, tw, th, o;
+
+    buf_init_arena(jpeg, a);
+    if (len > PEOPLE_PHOTO_BYTES_MAX || max_width < 1 || max_height < 1)
+        return ERR_TOOBIG;
+    if ((rc = people_photo_probe(data, len, &format, &w, &h)) < 0)
+        return rc;
+    if (!(src = decode(format, data, len)))
+        return ERR_INVALID;
+    o = format == PEOPLE_PHOTO_JPEG ? people_photo_exif_orientation(data, len) : 1;
+    if (o >= 5) { /* turned a quarter after fitting: fit the box turned a quarter */
+        tw = max_width;
+        max_width = max_height;
+        max_height = tw;
+    }
+    sw = gdImageSX(src);
+    sh = gdImageSY(src);
+    rc = ERR_INVALID;
+    if (sw > 0 && sh > 0 && (uint64_t)sw * (uint64_t)sh <= PEOPLE_PHOTO_PIXELS_MAX) {
+        /* The largest size of the same shape inside the box, never enlarged. */
+        tw = sw;
+        th = sh;
+        if (tw > max_width) {
+            th = (int)((int64_t)th * max_width / tw);
+            tw = max_width;
+        }
+        if (th > max_height) {
+            tw = (int)((int64_t)tw * max_height / th);
+            th = max_height;
+        }
+        tw = tw < 1 ? 1 : tw;
+        th = th < 1 ? 1 : th;
+        rc = ERR_NOMEM;
+        if ((dst = gdImageCreateTrueColor(tw, th))) {
+            gdImageFilledRectangle(dst, 0, 0, tw - 1, th - 1, gdTrueColor(255, 255, 255));
+            gdImageAlphaBlending(dst, 1);
+            gdImageCopyResampled(dst, src, 0, 0, 0, 0, tw, th, sw, sh);
+            if (o != 1) { /* as the EXIF orientation says (phone photos) */
+                turned = oriented(dst, o);
+                gdImageDestroy(dst);
+                dst = turned;
+            }
+        }
+        if (dst) {
+            rc = encode_jpeg(dst, a, jpeg);
+            gdImageDestroy(dst);
+        }
+    }
+    gdImageDestroy(src);
+    return rc;
 }

@@ -6,7 +6,8 @@
  * and refused past PEOPLE_PHOTO_SIDE_MAX or PEOPLE_PHOTO_PIXELS_MAX before
  * anything is decoded (decompression bombs), then it is decoded, cropped to
  * a centred square and re-encoded as two JPEG thumbnails (256 and 64 px).
- * Re-encoding from pixels drops every metadata (EXIF, GPS, ICC, comments).
+ * Re-encoding from pixels drops every metadata (EXIF, GPS, ICC, comments),
+ * after the EXIF orientation of a JPEG has been applied to the pixels.
  * Thumbnails are stored by content hash under files_dir/ab/cd/<hash>.jpg and
  * their hashes kept in the profile row with the photo's visibility.
  */
@@ -53,8 +54,11 @@ int people_photo_probe(const unsigned char *data, size_t len, enum people_photo_
 int people_photo_store(const struct app *app, struct db *db, int64_t account_id,
                        const unsigned char *data, size_t len, const char **problem);
 
-/* Forget the photo of account_id (the files stay: other members may share them). */
-int people_photo_delete(struct db *db, int64_t account_id);
+/*
+ * Forget the photo of account_id, and delete its files unless another
+ * profile references them (files are shared by content).
+ */
+int people_photo_delete(const struct app *app, struct db *db, int64_t account_id);
 
 /* Set the visibility of the photo of account_id (creating the profile row if needed). */
 int people_photo_set_visibility(struct db *db, int64_t account_id, enum people_visibility vis);
@@ -76,6 +80,19 @@ int people_photo_load(struct db *db, struct arena *a, int64_t account_id, struct
 const char *people_photo_visible(struct db *db, struct arena *a, const struct viewer *v,
                                  int64_t owner_id, int size);
 
+/*
+ * The EXIF Orientation (tag 0x0112 of IFD0 in the first APP1 "Exif"
+ * segment) of JPEG data: 1 to 8, and 1 when absent, malformed or out of
+ * bounds.  Reads only inside data[0..len).
+ */
+int people_photo_exif_orientation(const unsigned char *data, size_t len);
+/*
+ * Where pixel (x, y) of an image shown with EXIF orientation o comes from
+ * in the stored w x h image: (*sx, *sy).  Orientations 5 to 8 show it
+ * h x w.  Anything but 2 to 8 is 1, the identity.
+ */
+void people_photo_orient_source(int orientation, int w, int h, int x, int y, int *sx, int *sy);
+
 /* files_dir/ab/cd/<hash>.jpg, in arena memory; NULL when hash is not PEOPLE_PHOTO_HASH_HEX hex. */
 const char *people_photo_path(struct arena *a, const char *files_dir, const char *hash);
 
@@ -95,10 +112,22 @@ int people_api_photo_delete(struct req *r);  /* DELETE /api/v1/me/photo */
 
 struct json_t;
 /*
- * Add to person (the API object of member id) "photo": {"64": url, "256":
+ * Add to person (the API object of profile p) "photo": {"64": url, "256":
  * url} when the viewer may see a photo, and "photo_visibility" when
- * privileged (the owner or an administrator).
+ * privileged (the owner or an administrator).  Reads nothing more: the
+ * photo columns come with the profile.
  */
-void people_photo_json(struct req *r, struct json_t *person, int64_t id, bool privileged);
+void people_photo_json(struct req *r, struct json_t *person, const struct profile *p,
+                       bool privileged);
+
+/*
+ * Re-encode data (JPEG, PNG or WebP, probed as uploads are) as a JPEG that
+ * fits in max_width x max_height keeping its shape (never enlarged), on
+ * white, turned as its EXIF orientation says, without metadata, into *jpeg
+ * (memory from a).  Used for link previews and post attachments.
+ * ERR_INVALID (unreadable), ERR_TOOBIG (over the photo limits), ERR_NOMEM.
+ */
+int people_photo_fit(struct arena *a, const unsigned char *data, size_t len, int max_width,
+                     int max_height, struct buf *jpeg);
 
 #endif

@@ -16,7 +16,7 @@ static int reply_invalid(struct req *r, int status, const char *field, const cha
 {
     return http_reply_json(r, status,
                            json_pack("{s:{s:s,s:s,s:s}}", "error", "code",
-                                     status == 413 ? "too_big" : "invalid", "field", field,
+                                     status == 413 ? "too_large" : "invalid", "field", field,
                                      "message", i18n_text(r->lang, message)));
 }
 
@@ -67,29 +67,28 @@ int people_api_photo_put(struct req *r)
 
 int people_api_photo_delete(struct req *r)
 {
-    int rc = people_photo_delete(r->db, r->viewer.id);
+    int rc = people_photo_delete(r->app, r->db, r->viewer.id);
 
     if (rc < 0)
         return http_reply_err(r, rc);
     return http_reply_no_content(r);
 }
 
-void people_photo_json(struct req *r, struct json_t *person, int64_t id, bool privileged)
+void people_photo_json(struct req *r, struct json_t *person, const struct profile *p,
+                       bool privileged)
 {
-    struct people_photo p;
     json_t *photo;
 
-    if (people_photo_load(r->db, r->a, id, &p) < 0)
-        return;
     if (privileged)
-        json_object_set_new(person, "photo_visibility", json_string(people_visibility_name(p.vis)));
-    if (!*p.big || !people_field_visible(&r->viewer, id, p.vis,
-                                         people_share_community(r->db, r->viewer.id, id)))
+        json_object_set_new(person, "photo_visibility",
+                            json_string(people_visibility_name(p->photo_vis)));
+    if (!*p->photo_256 || !people_field_visible(&r->viewer, p->id, p->photo_vis,
+                                                people_share_community(r->db, r->viewer.id, p->id)))
         return;
     photo = json_object();
     json_object_set_new(photo, "64",
-                        json_string(arena_printf(r->a, "/people/%lld/photo/64", (long long)id)));
-    json_object_set_new(photo, "256",
-                        json_string(arena_printf(r->a, "/people/%lld/photo/256", (long long)id)));
+                        json_string(arena_printf(r->a, "/people/%lld/photo/64", (long long)p->id)));
+    json_object_set_new(
+        photo, "256", json_string(arena_printf(r->a, "/people/%lld/photo/256", (long long)p->id)));
     json_object_set_new(person, "photo", photo);
 }

@@ -222,7 +222,7 @@ int people_form_photo_delete(struct req *r)
     if (!id)
         return http_reply_err(r, ERR_NOTFOUND);
     if ((rc = people_profile_load(r->db, r->a, id, &p)) < 0 ||
-        (rc = people_photo_delete(r->db, id)) < 0)
+        (rc = people_photo_delete(r->app, r->db, id)) < 0)
         return http_reply_err(r, rc);
     return http_reply_redirect(r, arena_printf(r->a, "/people/%lld/edit", (long long)id));
 }

@@ -16,8 +16,11 @@
  */
 #include "web/i18n.h"
 
+#include <time.h>
+
 #include "core/buf.h"
 #include "core/builtin.h"
+#include "core/arena.h"
 #include "core/log.h"
 
 struct i18n_slot {
@@ -468,4 +471,30 @@ const char *i18n_negotiate(const char *accept_language)
             s++;
     }
     return best ? best : "fr";
+}
+
+static const char *const when_months[] = {
+    N_("janvier"), N_("février"), N_("mars"),      N_("avril"),   N_("mai"),      N_("juin"),
+    N_("juillet"), N_("août"),    N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre"),
+};
+
+const char *i18n_when(const char *lang, struct arena *a, int64_t ms, int64_t now_ms)
+{
+    int64_t ago = now_ms - ms;
+    time_t t = (time_t)(ms / 1000), now = (time_t)(now_ms / 1000);
+    struct tm tm, now_tm;
+
+    if (ago < 60 * 1000)
+        return i18n_text(lang, N_("à l'instant"));
+    if (ago < 3600 * 1000)
+        return arena_printf(a, i18n_text(lang, N_("il y a %d min")), (int)(ago / 60000));
+    if (ago < 24 * 3600 * 1000)
+        return arena_printf(a, i18n_text(lang, N_("il y a %d h")), (int)(ago / 3600000));
+    gmtime_r(&t, &tm);
+    gmtime_r(&now, &now_tm);
+    if (tm.tm_year == now_tm.tm_year)
+        return arena_printf(a, i18n_text(lang, N_("%d %s à %02d:%02d")), tm.tm_mday,
+                            i18n_text(lang, when_months[tm.tm_mon]), tm.tm_hour, tm.tm_min);
+    return arena_printf(a, "%d %s %d", tm.tm_mday, i18n_text(lang, when_months[tm.tm_mon]),
+                        tm.tm_year + 1900);
 }

@@ -24,6 +24,14 @@ const char *i18n_negotiate(const char *accept_language);
 /* True for "fr" and "en". */
 bool i18n_is_supported(const char *lang);
 
+struct arena;
+/*
+ * When something happened, as people say it: "à l'instant", "il y a 5 min",
+ * "il y a 3 h", then "12 mars à 14:05" this year and "12 mars 2025"
+ * before (UTC).  Memory from a.
+ */
+const char *i18n_when(const char *lang, struct arena *a, int64_t ms, int64_t now_ms);
+
 #define _(r, msgid) i18n_text((r)->lang, "" msgid "")
 #define N_(msgid) msgid
 

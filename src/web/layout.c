@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "http/http.h"
 #include "web/i18n.h"
+#include "notify/notify.h" /* the unread count in the header of every page */
 
 /* One entry of the main navigation. */
 struct nav_link {
@@ -34,6 +35,25 @@ static void nav_item(struct html *h, struct req *r, const struct nav_link *link,
     if (link->nav == current)
         html_lit(h, " aria-current=\"page\"");
     html_fmt(h, ">%s</a></li>", i18n_text(r->lang, link->label));
+}
+
+/* The bell with the unread count, kept current by live.js ("notifications.unread"). */
+static void notifications_link(struct html *h, struct req *r)
+{
+    int64_t unread = 0;
+
+    if (!r->db || notify_unread_count(r->db, &r->viewer, &unread) < 0)
+        unread = 0;
+    html_lit(h, "<a class=\"notif-link\"");
+    html_href(h, "/notifications");
+    html_fmt(h,
+             " title=\"%s\"><span aria-hidden=\"true\">🔔</span><span "
+             "class=\"visually-hidden\">%s</span>",
+             _(r, "Notifications"), _(r, "Notifications"));
+    html_lit(h, "<span class=\"badge\" data-live-count=\"notifications.unread\"");
+    if (!unread)
+        html_lit(h, " hidden");
+    html_fmt(h, "><span class=\"live-count\">%lld</span></span></a>", (long long)unread);
 }
 
 /* Navigation, search and member menu: signed-in pages only. */
@@ -65,6 +85,7 @@ static void header_member(struct html *h, struct req *r, const struct page *p)
                  _(r, "Rechercher des collègues"), _(r, "Rechercher"));
     }
 
+    notifications_link(h, r);
     html_fmt(h, "<details class=\"member-menu\"><summary>%s</summary><div class=\"menu\">",
              name && name[0] ? name : _(r, "Mon compte"));
     html_lit(h, "<a");

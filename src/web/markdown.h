@@ -19,7 +19,30 @@
  */
 struct safe_html markdown_render(struct arena *a, const char *text);
 
+/*
+ * Turns words of the text into links: @mentions and #tags.  link() is
+ * called at each '@' or '#' that starts a word of the text outside links,
+ * images and code, with s at the sign and len the bytes left in that run
+ * of text; it returns how many bytes (the sign included) become a link to
+ * *href (a local path), or 0 to leave them as text.
+ */
+struct markdown_linker {
+    size_t (*link)(void *ctx, const char *s, size_t len, const char **href);
+    void *ctx;
+};
+
+/*
+ * markdown_render() with words linked by l (NULL: none).  When first_url is
+ * not NULL it receives the URL of the first http or https link of the text
+ * (autolinks included), or "" (memory from a).
+ */
+struct safe_html markdown_render_linked(struct arena *a, const char *text,
+                                        const struct markdown_linker *l, const char **first_url);
+
 /* Write markdown_render(a, text) to h, between tags: what feature pages call. */
 void html_markdown(struct html *h, struct arena *a, const char *text);
+/* The same with words linked by l (markdown_render_linked). */
+void html_markdown_linked(struct html *h, struct arena *a, const char *text,
+                          const struct markdown_linker *l);
 
 #endif

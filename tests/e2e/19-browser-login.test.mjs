@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startServer } from './lib/server.mjs';
 import { launchBrowser, watchPage, artifactPath } from './lib/browser.mjs';
+import { checkPlaywrightResponse } from './lib/api-schema.mjs';
 
 let srv;
 let browser;
@@ -71,7 +72,7 @@ test('signing in through the login form lands on the French home page', async ()
     await Promise.all([page.waitForURL(`${srv.url}/`), page.press('input[name="password"]', 'Enter')]);
     assert.equal(await page.getAttribute('html', 'lang'), 'fr');
     assert.match(await page.textContent('body'), /Bonjour/);
-    const res = await context.request.get(`${srv.url}/api/v1/me`);
+    const res = await checkPlaywrightResponse(await context.request.get(`${srv.url}/api/v1/me`));
     assert.equal(res.status(), 200);
     me = await res.json();
     assert.equal(me.email, creds.email);
@@ -128,7 +129,7 @@ test('"Sign out" in the member menu signs out and returns to /login', async () =
 test('after signing out, the home page sends the browser back to /login', async () => {
     await page.goto(`${srv.url}/`);
     assert.equal(new URL(page.url()).pathname, '/login');
-    const res = await context.request.get(`${srv.url}/api/v1/me`);
+    const res = await checkPlaywrightResponse(await context.request.get(`${srv.url}/api/v1/me`));
     assert.equal(res.status(), 401);
 });
 

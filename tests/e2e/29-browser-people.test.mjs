@@ -20,6 +20,7 @@ import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import { apiToken, Client } from './lib/client.mjs';
 import { launchBrowser, watchPage, artifactPath } from './lib/browser.mjs';
+import { checkPlaywrightResponse } from './lib/api-schema.mjs';
 import { makePng } from './lib/images.mjs';
 
 const PW = 'correct-horse-1';
@@ -109,7 +110,7 @@ test('the newcomer signs in through /login and sees an empty completeness meter 
     await page.fill('input[name="email"]', NEWCOMER.email);
     await page.fill('input[name="password"]', PW);
     await Promise.all([page.waitForURL(`${srv.url}/`), page.press('input[name="password"]', 'Enter')]);
-    const me = await context.request.get(`${srv.url}/api/v1/me`);
+    const me = await checkPlaywrightResponse(await context.request.get(`${srv.url}/api/v1/me`));
     assert.equal(me.status(), 200);
     ids.me = (await me.json()).id;
     assert.ok(ids.me && ids.me !== ids.colleague);

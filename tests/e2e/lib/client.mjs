@@ -9,6 +9,7 @@
  */
 import net from 'node:net';
 import assert from 'node:assert/strict';
+import { checkApiResponse } from './api-schema.mjs';
 
 /* Parse one Set-Cookie header into {name, value, attrs: {lowercased: value|true}}. */
 export function parseSetCookie(line) {
@@ -103,6 +104,8 @@ export class Client {
         this.store(res);
         res.body_text = await res.text();
         this.last = res;
+        /* Every /api/ answer must match its schema in docs/api/ (throws otherwise). */
+        checkApiResponse({ method: init.method ?? 'GET', url: res.url, status: res.status, contentType: res.headers.get('content-type'), text: res.body_text });
         return res;
     }
 
@@ -183,7 +186,8 @@ export async function apiToken(base, email, password) {
  * Content-Length is added for a plain body unless given.  pauseMs: wait that long (or until an
  * answer) between the headers and the body, for tests of refusals made on the headers.  Resolves {status, headers, body,
  * error}: status is null when no answer arrived; error is the socket error, if any (a reset
- * after the answer is normal for early rejections).
+ * after the answer is normal for early rejections).  A complete answer to an /api/ path is
+ * checked against docs/api/ (the promise rejects when it does not match).
  */
 export function rawRequest(base, { method = 'GET', path = '/', headers = {}, body, bodyChunk, bodyLength, pauseMs = 0, timeoutMs = 60000 }) {
     const u = new URL(base);
@@ -193,7 +197,7 @@ export function rawRequest(base, { method = 'GET', path = '/', headers = {}, bod
     if (body !== undefined && hdrs['content-length'] === undefined && !chunked) hdrs['content-length'] = String(Buffer.byteLength(body));
     const head = `${method} ${path} HTTP/1.1\r\n` + Object.entries(hdrs).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n';
 
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
         const received = [];
         let error = null;
         let done = false;
@@ -204,7 +208,14 @@ export function rawRequest(base, { method = 'GET', path = '/', headers = {}, bod
             done = true;
             clearTimeout(timer);
             sock.destroy();
-            resolve({ ...parseResponse(Buffer.concat(received)), error });
+            const res = { ...parseResponse(Buffer.concat(received)), error };
+            try {
+                if (res.status !== null && res.complete) checkApiResponse({ method, url: path, status: res.status, contentType: res.headers['content-type'] ?? null, text: res.body });
+            } catch (err) {
+                reject(err);
+                return;
+            }
+            resolve(res);
         };
         const timer = setTimeout(() => {
             error = error ?? new Error('timeout');

@@ -182,9 +182,10 @@ export function addUser(dir, user, { mustSucceed = true } = {}) {
  * Start an instance.
  *   users: [{email, name, password, role?, temporary?}]  created before serving
  *   demo:  true to run `ruche demo` before serving (its stdout is returned as demoOutput)
+ *   config: ["key = value", ...] lines appended to ruche.conf (a later line wins)
  * Returns {url, port, dir, proc, stop(), logs(), cli(args, opts), demoOutput}.
  */
-export async function startServer({ users = [], demo = false } = {}) {
+export async function startServer({ users = [], demo = false, config = [] } = {}) {
     if (!fs.existsSync(RUCHE_BIN)) throw new Error(`no ruche binary at ${RUCHE_BIN}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ruche-e2e-'));
     const data = path.join(dir, 'data');
@@ -202,6 +203,7 @@ export async function startServer({ users = [], demo = false } = {}) {
             await addUser(data, u);
         }
         if (demo) demoOutput = (await rucheOk(['demo', '--data', data])).stdout;
+        if (config.length) fs.appendFileSync(path.join(data, 'ruche.conf'), config.map((l) => `${l}\n`).join(''));
     } catch (err) {
         fs.rmSync(dir, { recursive: true, force: true });
         if (database) await dropDatabase(database).catch(() => {});

@@ -18,12 +18,15 @@
  *   body(ms)               the whole body of a finished (non-stream) answer, e.g. a 401
  *   close()                destroy the socket
  * Every wait is bounded.  closeAll() destroys every stream opened here (for after() hooks).
+ * On /api/ paths the answer is checked against docs/api/ (lib/api-schema.mjs): the head of a
+ * 2xx by open(), the body of a refusal by body().
  *
  * Also: publish() runs `ruche debug-publish`, memberId() reads GET /api/v1/me, and
  * accessLines() picks access-log lines of one path out of a server's logs().
  */
 import http from 'node:http';
 import { rucheOk } from './server.mjs';
+import { apiFetch, checkApiResponse } from './api-schema.mjs';
 
 const opened = new Set();
 
@@ -202,6 +205,7 @@ class SseStream {
     /* The whole body, once the answer is complete (for refusals such as 401 or 303). */
     async body(timeoutMs = 5000) {
         await this.closed(timeoutMs);
+        checkApiResponse({ url: this.url, status: this.status, contentType: this.headers['content-type'] ?? null, text: this.raw });
         return this.raw;
     }
 
@@ -234,6 +238,16 @@ export function open(url, headers = {}, { timeoutMs = 5000 } = {}) {
             s.res = res;
             s.status = res.statusCode;
             s.headers = res.headers;
+            if (s.status < 300) {
+                /* An /api/ stream must be what docs/api/index.json says (text/event-stream). */
+                try {
+                    checkApiResponse({ url, status: s.status, contentType: res.headers['content-type'] ?? null });
+                } catch (err) {
+                    s.close();
+                    reject(err);
+                    return;
+                }
+            }
             res.setEncoding('utf8');
             res.on('data', (d) => s.feed(d));
             res.on('end', () => s.end('end of response'));
@@ -267,7 +281,7 @@ export async function publish(dataDir, kind, { member, payload } = {}) {
 
 /* The member id of whoever the headers sign in (GET /api/v1/me). */
 export async function memberId(base, headers) {
-    const res = await fetch(new URL('/api/v1/me', base), { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(10000) });
+    const res = await apiFetch(new URL('/api/v1/me', base), { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(10000) });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`GET /api/v1/me answered ${res.status}: ${body.slice(0, 200)}`);
     return JSON.parse(body).id;

@@ -475,7 +475,7 @@ static void test_layout_member(void **state)
     expect_contains("css", out, "<link rel=\"stylesheet\" href=\"/static/ruche.css\">");
     expect_contains("nav-current", out, "<a href=\"/people\" aria-current=\"page\">Annuaire</a>");
     /* Sections whose feature is not served yet stay out of the navigation. */
-    expect_absent("nav-unserved", out, "href=\"/communities\"");
+    expect_absent("nav-unserved", out, "href=\"/messages\"");
     expect_contains("nav-other", out, "<a href=\"/\">Accueil</a>");
     expect_contains("search", out, "action=\"/people\"");
     expect_contains("member-name", out, "<summary>Zoé &lt;admin&gt;</summary>");
