@@ -122,6 +122,25 @@ static int community_writable(struct db *db, const struct viewer *v, int64_t id,
     return rc;
 }
 
+/*
+ * True when announce() tells member who of post id anyway: a follower of
+ * its author (a profile post) or a member of its community.  A mention then
+ * adds no second "feed.new_posts": the home feed gains one post.
+ */
+static bool announced_to(struct db *db, int64_t id, int64_t who)
+{
+    int64_t one = 0;
+
+    return db_get_i64(db, &one,
+                      "SELECT 1 FROM post p WHERE p.id = ? AND (CASE WHEN p.community_id IS NULL"
+                      " THEN EXISTS (SELECT 1 FROM follow f WHERE f.follower_id = ?"
+                      " AND f.followed_id = p.author_id)"
+                      " ELSE EXISTS (SELECT 1 FROM community_member m"
+                      " WHERE m.community_id = p.community_id AND m.account_id = ?"
+                      " AND m.state = 'member') END)",
+                      DB_I64(id), DB_I64(who), DB_I64(who)) == 0;
+}
+
 /* Record the mentions (notifying the members not yet mentioned) and tags of post id. */
 static int save_parsed(struct db *db, struct arena *a, const struct viewer *v, int64_t id,
                        const struct feed_parsed *parsed)
@@ -141,7 +160,7 @@ static int save_parsed(struct db *db, struct arena *a, const struct viewer *v, i
          * private or secret community (not even a live event or an unread count). */
         if (rc == 0 && db_changes(db) == 1 && who != v->id && feed_post_readable_by(db, id, who)) {
             rc = notify_add(db, who, NOTIFY_MENTION, v->id, id, 0);
-            if (rc == 0)
+            if (rc == 0 && !announced_to(db, id, who))
                 rc = live_publish(db, "feed.new_posts", who,
                                   arena_printf(a, "{\"add\":1,\"post_id\":%lld}", (long long)id));
         }

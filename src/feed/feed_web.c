@@ -23,11 +23,6 @@ static const char *const reaction_labels[FEED_REACTION_COUNT] = {
     [FEED_REACTION_SUPPORT] = N_("Soutien"),
 };
 
-static const char *const reaction_icons[FEED_REACTION_COUNT] = {
-    [FEED_REACTION_LIKE] = "👍",   [FEED_REACTION_BRAVO] = "👏",   [FEED_REACTION_IDEA] = "💡",
-    [FEED_REACTION_THANKS] = "🙏", [FEED_REACTION_SUPPORT] = "💪",
-};
-
 /* The form field "back" when it is a local path, else fallback. */
 static const char *back_path(struct req *r, const char *fallback)
 {
@@ -114,11 +109,8 @@ static void reactions_form(struct req *r, struct html *h, const struct feed_post
         html_lit(h, "<span class=\"reactions\">");
         for (int k = 0; k < FEED_REACTION_COUNT; k++)
             if (p->reaction_counts[k])
-                html_fmt(h,
-                         "<span class=\"reaction\" title=\"%s\">%s <span "
-                         "class=\"count\">%lld</span></span>",
-                         i18n_text(r->lang, reaction_labels[k]), reaction_icons[k],
-                         (long long)p->reaction_counts[k]);
+                html_fmt(h, "<span class=\"reaction\">%s <span class=\"count\">%lld</span></span>",
+                         i18n_text(r->lang, reaction_labels[k]), (long long)p->reaction_counts[k]);
         html_lit(h, "</span>");
         return;
     }
@@ -129,13 +121,12 @@ static void reactions_form(struct req *r, struct html *h, const struct feed_post
         bool mine = p->my_reaction == k;
         html_fmt(h,
                  "<button type=\"submit\" name=\"kind\" value=\"%s\" aria-pressed=\"%s\""
-                 " title=\"%s\" class=\"reaction%s\">%s",
+                 " class=\"reaction%s\">%s",
                  mine ? "none" : feed_reaction_name((enum feed_reaction)k), mine ? "true" : "false",
-                 i18n_text(r->lang, reaction_labels[k]), mine ? " mine" : "", reaction_icons[k]);
+                 mine ? " mine" : "", i18n_text(r->lang, reaction_labels[k]));
         if (p->reaction_counts[k])
             html_fmt(h, " <span class=\"count\">%lld</span>", (long long)p->reaction_counts[k]);
-        html_fmt(h, "<span class=\"visually-hidden\"> %s</span></button>",
-                 i18n_text(r->lang, reaction_labels[k]));
+        html_lit(h, "</button>");
     }
     html_lit(h, "</span></form>");
 }
@@ -319,7 +310,8 @@ static void reactors(struct req *r, struct html *h, const struct feed_post *p)
         html_lit(h, "<li><a");
         html_href(h, "/people/%lld", (long long)who[i].id);
         html_fmt(h, ">%s</a> %s</li>", who[i].name,
-                 kinds[i] == FEED_REACTION_NONE ? "" : reaction_icons[kinds[i]]);
+                 kinds[i] == FEED_REACTION_NONE ? ""
+                                                : i18n_text(r->lang, reaction_labels[kinds[i]]));
     }
     html_lit(h, "</ul></details>");
 }
@@ -553,7 +545,12 @@ static int form_pin(struct req *r)
 
 static int form_dismiss(struct req *r)
 {
-    int rc = feed_announcement_dismiss(r->db, &r->viewer, http_param_id(r, "id"));
+    int64_t id = http_param_id(r, "id");
+    struct feed_post p;
+    int rc = feed_post_load(r->db, r->a, &r->viewer, id, &p); /* 404 for what v may not read */
+
+    if (rc == 0)
+        rc = feed_announcement_dismiss(r->db, &r->viewer, id);
 
     return rc < 0 ? http_reply_err(r, rc) : http_reply_redirect(r, back_path(r, "/"));
 }
@@ -573,7 +570,7 @@ static int comment_edit_page(struct req *r, int64_t id, const char *body, const 
         rc = feed_post_load(r->db, r->a, &r->viewer, post_id, &p);
     if (rc == 0)
         rc = db_get_i64(r->db, &author, "SELECT author_id FROM comment WHERE id = ?", DB_I64(id));
-    if (rc == 0 && author != r->viewer.id)
+    if (rc == 0 && (author != r->viewer.id || p.read_only))
         rc = ERR_DENIED;
     if (rc == 0)
         rc =

@@ -71,10 +71,12 @@ int home_page_show(struct req *r)
              first_name(r, r->viewer.name),
              _(r, "Bienvenue sur Ruche, le réseau de vos collègues."));
     if (r->viewer.role == ROLE_GUEST) {
-        /* External guests see only what they were invited to (later: their communities). */
+        /* External guests: the feed of the communities they were added to, nothing else. */
         html_fmt(h, "<p class=\"notice\">%s</p>",
                  _(r, "Vous êtes invité externe : vous verrez ici les communautés où l'on vous a "
                       "ajouté."));
+        if ((rc = feed_home_block(r, h)) < 0)
+            return http_reply_err(r, rc);
         return page_end(r);
     }
     html_fmt(h, "<div class=\"home\"><div class=\"home-main\">");

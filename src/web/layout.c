@@ -46,10 +46,9 @@ static void notifications_link(struct html *h, struct req *r)
         unread = 0;
     html_lit(h, "<a class=\"notif-link\"");
     html_href(h, "/notifications");
-    html_fmt(h,
-             " title=\"%s\"><span aria-hidden=\"true\">🔔</span><span "
-             "class=\"visually-hidden\">%s</span>",
-             _(r, "Notifications"), _(r, "Notifications"));
+    html_fmt(h, " title=\"%s\"><img", _(r, "Notifications"));
+    html_src(h, "/static/bell.svg");
+    html_fmt(h, " alt=\"%s\" width=\"22\" height=\"22\">", _(r, "Notifications"));
     html_lit(h, "<span class=\"badge\" data-live-count=\"notifications.unread\"");
     if (!unread)
         html_lit(h, " hidden");

@@ -99,6 +99,8 @@ const AUTHOR = { post: 'member', attachpost: 'member', comment: 'animator', disc
 function scopeOf(pattern) {
     const params = [...pattern.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     if (params.length === 0) return { scope: 'global' };
+    /* A community's forum and its pins through the API are its content (404 for non-readers). */
+    if (/^(\/api\/v1)?\/communities\/\{id\}\/(discussions|pins)/.test(pattern)) return { scope: 'community', subject: 'forum' };
     if (/^(\/api\/v1)?\/communities\/\{id\}/.test(pattern) || /^\/admin\/communities\/\{id\}/.test(pattern)) return { scope: 'community', subject: 'community' };
     if (/^(\/api\/v1)?\/posts\/\{id\}\/files\//.test(pattern)) return { scope: 'community', subject: 'attachpost' };
     if (/^(\/api\/v1)?\/posts\/\{id\}/.test(pattern)) return { scope: 'community', subject: 'post' };
@@ -153,14 +155,12 @@ function expectGet(route, actor, k) {
     const kind = getKind(route.pattern);
     switch (kind) {
         case 'head':
-            if (route.pattern.endsWith('/cover')) return knows(actor, k) ? 200 : 404;
             return knows(actor, k) ? 200 : 404;
         case 'manage':
             if (!knows(actor, k)) return 404;
             return actor === 'animator' && k !== 'archived' ? 200 : 403;
-        case 'manage-api':
-            if (!knows(actor, k)) return 404;
-            return actor === 'animator' && k !== 'archived' ? 200 : 403;
+        case 'manage-api': /* the lists of pending requests and invitations: theirs alone */
+            return actor === 'animator' ? 200 : 404;
         case 'write':
             if (!canRead(actor, k)) return 404;
             return canWrite(actor, k) ? 200 : 403;
@@ -170,8 +170,8 @@ function expectGet(route, actor, k) {
             const allowed = deleting ? mayDelete(actor, subject, k) : actor === AUTHOR[subject];
             return allowed && k !== 'archived' ? 200 : 403;
         }
-        case 'tag':
-            return actor === 'guest' ? 404 : 200;
+        case 'tag': /* any signed-in member: it lists only what they read */
+            return 200;
         default:
             return canRead(actor, k) ? 200 : 404;
     }
@@ -183,9 +183,9 @@ const GLOBAL_GET = {
     '/healthz': {},
     '/static/{name}': {},
     '/feeds/{key}': { anon: 404 },
-    '/login/link/{token}': { anon: 404 },
+    '/login/link/{token}': { all: 404 }, /* a token that does not exist */
     '/communities/new': { guest: 404, member: 403, nonmember: 403 },
-    '/people/{id}/edit': { guest: 404, nonmember: 403, animator: 403 },
+    '/people/{id}/edit': { guest: 404, nonmember: 404, animator: 404, admin: 200 },
     '/people/{id}/photo/{size}': { all: 404 }, /* Marc has no photo */
 };
 function expectGlobalGet(route, actor) {
@@ -210,6 +210,28 @@ const SHOWS = {
     '/tags/{tag}': ['post'],
 };
 
+/* What global pages must show each actor: their communities' posts, the directory... */
+const GLOBAL_SHOWS = {
+    '/': (a) => KINDS.filter((k) => isMember(a, k)).map((k) => marker(k, 'post')).concat(['nonmember', 'admin'].includes(a) ? [marker('public', 'post')] : []),
+    '/posts': (a) => KINDS.filter((k) => canRead(a, k)).map((k) => marker(k, 'post')),
+    '/communities': (a) => KINDS.filter((k) => knows(a, k) && k !== 'archived').map((k) => marker(k, 'name')),
+    '/api/v1/communities': (a) => KINDS.filter((k) => knows(a, k) && k !== 'archived').map((k) => marker(k, 'name')),
+    '/notifications': (a) => (a === 'nonmember' || a === 'admin' ? [`/posts/${fx.public.post}"`] : []),
+};
+GLOBAL_SHOWS['/api/v1/feed'] = GLOBAL_SHOWS['/'];
+
+/* The markers route (kind k) must show actor: the fixture reached the page. */
+function mustShow(route, actor, k) {
+    if (k) return canRead(actor, k) ? (SHOWS[route.pattern] || []).map((w) => marker(k, w)) : [];
+    return GLOBAL_SHOWS[route.pattern] ? GLOBAL_SHOWS[route.pattern](actor) : [];
+}
+
+/* By design, the administrators' policy page names every community, secret ones too. */
+function allowedToSee(pattern, actor, bad) {
+    if (pattern !== '/admin/communities' || actor !== 'admin') return false;
+    return KINDS.some((k) => IDENTITY.some((w) => bad === marker(k, w)) || bad.startsWith(`/communities/${fx[k].community}`));
+}
+
 /* ---- state-changing routes ------------------------------------------------------------------ */
 
 /*
@@ -220,7 +242,16 @@ const LEGIT = {
     'POST /communities/{id}/join': (a, k) => k === 'public' || k === 'private',
     'POST /api/v1/communities/{id}/join': (a, k) => k === 'public' || k === 'private',
     'POST /communities/{id}/leave': (a, k) => isMember(a, k),
-    'DELETE /api/v1/communities/{id}/members/{member_id}': () => false,
+    /* {member_id} is Marc: for Marc, removing himself is leaving. */
+    'POST /communities/{id}/members/{member_id}/remove': (a) => a === 'member',
+    'DELETE /api/v1/communities/{id}/members/{member_id}': (a) => a === 'member',
+    /* Following a thread one reads is reading. */
+    'POST /discussions/{id}/subscribe': (a, k) => canRead(a, k),
+    'POST /discussions/{id}/unsubscribe': (a, k) => canRead(a, k),
+    'POST /api/v1/discussions/{id}/subscription': (a, k) => canRead(a, k),
+    'DELETE /api/v1/discussions/{id}/subscription': (a, k) => canRead(a, k),
+    'POST /discussions/{id}/replies/{reply}/delete': (a, k) => a === 'admin' && canRead(a, k),
+    'DELETE /api/v1/discussions/{id}/replies/{reply}': (a, k) => a === 'admin' && canRead(a, k),
     'POST /posts/{id}/delete': (a, k) => a === 'admin' && canRead(a, k),
     'DELETE /api/v1/posts/{id}': (a, k) => a === 'admin' && canRead(a, k),
     'POST /discussions/{id}/delete': (a, k) => a === 'admin' && canRead(a, k),
@@ -230,22 +261,37 @@ const LEGIT = {
     'POST /posts/{id}/dismiss': (a, k) => canRead(a, k),
 };
 
+/*
+ * Refusals that are not 403 for someone who knows the community: nothing to leave, no
+ * invitation to answer or withdraw (400 on the pages, 404 on the API).  Keys: "METHOD
+ * pattern"; values: (actor, k) => status, or undefined for the usual 403.
+ */
+const REFUSAL = {
+    'POST /communities/{id}/leave': () => 400,
+    'POST /communities/{id}/invitation': () => 400,
+    'POST /api/v1/communities/{id}/invitation/accept': () => 404,
+    'POST /api/v1/communities/{id}/invitation/decline': () => 404,
+    /* Marc's invitation: there is none (his own, or one his animator would cancel). */
+    'DELETE /api/v1/communities/{id}/invitations/{member_id}': (a, k) => (isMember(a, k) ? 404 : undefined),
+};
+
 /* Global writes that must be refused for signed-in actors, by actor (others skipped). */
 const GLOBAL_WRITES = {
     'POST /communities': { guest: 404, member: 403, nonmember: 403 },
     'POST /api/v1/communities': { guest: 404, member: 403, nonmember: 403 },
     'POST /admin/communities/settings': { guest: 404, member: 404, nonmember: 404, animator: 404 },
-    'POST /people/{id}/edit': { guest: 404, nonmember: 403, animator: 403 },
-    'PATCH /api/v1/people/{id}': { guest: 404, nonmember: 403, animator: 403 },
-    'POST /people/{id}/photo': { guest: 404, nonmember: 403, animator: 403 },
-    'POST /people/{id}/photo/delete': { guest: 404, nonmember: 403, animator: 403 },
+    'POST /people/{id}/edit': { guest: 404, nonmember: 404, animator: 404 },
+    'PATCH /api/v1/people/{id}': { guest: 404, nonmember: 404, animator: 404 },
+    'POST /people/{id}/photo': { guest: 404, nonmember: 404, animator: 404 },
+    'POST /people/{id}/photo/delete': { guest: 404, nonmember: 404, animator: 404 },
     'POST /people/{id}/wish': { guest: 404 },
 };
 
 /* Expected refusal of a write on a community route for kind k; undefined: not tried. */
 function expectWrite(route, method, actor, k) {
     const key = `${method} ${route.pattern}`;
-    const { subject } = scopeOf(route.pattern);
+    /* Publishing names its community in the body. */
+    const subject = ['POST /posts', 'POST /api/v1/posts'].includes(key) ? 'community' : scopeOf(route.pattern).subject;
     if (actor === 'anon') return ['public', 'anon_ok'].includes(route.access) ? undefined : signInFirst(route);
     if (route.access === 'admin' && actor !== 'admin') return 404;
     if (['member', 'animator'].includes(route.access) && actor === 'guest') return 404;
@@ -253,7 +299,7 @@ function expectWrite(route, method, actor, k) {
     if (LEGIT[key] && LEGIT[key](actor, k)) return undefined;
     if (!knows(actor, k)) return 404;
     if (subject !== 'community' && !canRead(actor, k)) return 404; /* a post, thread, tag... */
-    return 403;
+    return (REFUSAL[key] && REFUSAL[key](actor, k)) || 403;
 }
 
 /* Form fields and JSON bodies that pass validation, so the refusal is about rights. */
@@ -261,7 +307,9 @@ function formFor(route, k) {
     return {
         body: 'Texte de test du tableau des accès.',
         title: 'Titre de test',
-        answer: 'accept',
+        answer: /\/requests\//.test(route.pattern) ? 'approve' : 'accept',
+        sticky: '1',
+        locked: '1',
         role: 'member',
         pin: '1',
         email: USERS.sam.email,
@@ -306,7 +354,7 @@ function pathFor(route, actor, k) {
     return route.pattern.replace(/\{(\w+)\}/g, (_, name) => {
         switch (name) {
             case 'id':
-                if (subject === 'community') return fx[k].community;
+                if (subject === 'community' || subject === 'forum') return fx[k].community;
                 if (subject === 'reply') return fx[k].discussion;
                 if (subject && subject !== 'tag') return fx[k][subject];
                 return ids.member; /* /people/{id} */
@@ -441,6 +489,15 @@ async function composeWithImage(who, communityId, body, fileName) {
     return feed.items[0].id;
 }
 
+/* Give community id a cover through its edit form (multipart), as its animator. */
+async function setCover(id) {
+    const fd = new FormData();
+    fd.append('csrf_token', csrf.animator);
+    fd.append('cover', new Blob([makePng(120, 40)], { type: 'image/png' }), 'cover.png');
+    const res = await c.animator.fetch(`/communities/${id}/edit`, { method: 'POST', body: fd });
+    assert.equal(res.status, 303, `cover of ${id}: ${res.status} ${res.body_text.slice(0, 300)}`);
+}
+
 /* The personal feed key on /account. */
 async function accountKey(client) {
     const res = await client.get('/account');
@@ -459,6 +516,7 @@ async function buildFixture(port) {
         });
         const id = com.id;
         await api('animator', `/api/v1/communities/${id}`, { method: 'PATCH', body: { description: `Description ${marker(k, 'desc')}` } });
+        await setCover(id);
         await api('animator', `/api/v1/communities/${id}/members`, { method: 'POST', status: 201, body: { member_id: ids.member } });
         if (k === 'private') await api('animator', `/api/v1/communities/${id}/members`, { method: 'POST', status: 201, body: { member_id: ids.guest } });
         const tag = `tag${k}mx`;
@@ -586,10 +644,10 @@ test('every GET route answers each actor by the rule table, and leaks nothing of
                         if (res.status === 303 && actor === 'anon' && !variant && want === 303 && res.location !== '/login')
                             failures.push(`${where}: redirected to ${res.location}, not /login`);
                         for (const bad of forbiddenFor(actor))
-                            if (res.body.includes(bad)) failures.push(`${where}: the body holds ${bad}`);
-                        if (!variant && k && res.status === 200 && canRead(actor, k))
-                            for (const w of SHOWS[route.pattern] || [])
-                                if (!res.body.includes(marker(k, w))) failures.push(`${where}: a reader does not see ${marker(k, w)}`);
+                            if (res.body.includes(bad) && !allowedToSee(route.pattern, actor, bad)) failures.push(`${where}: the body holds ${bad}`);
+                        if (!variant && res.status === 200)
+                            for (const good of mustShow(route, actor, k))
+                                if (!res.body.includes(good)) failures.push(`${where}: does not show ${good}`);
                     });
                 }
             }
@@ -665,6 +723,8 @@ test('an archived community refuses every write of its own members and animator 
         const res = await request(actor, method, pathFor(r, actor, 'archived'), isApi ? { json: jsonFor(method, r, 'archived') } : { form: formFor(r, 'archived') });
         assert.equal(res.status, 403, `${actor} ${method} ${pattern}: ${res.status} ${res.body.slice(0, 200)}`);
     }
+    for (const who of ['member', 'animator', 'nonmember'])
+        assert.ok(!(await c[who].get('/communities?q=communaute')).body_text.includes(marker('archived', 'name')), 'out of the directory');
     const page = await c.member.get(`/communities/${fx.archived.community}`);
     assert.equal(page.status, 200);
     assert.ok(page.body_text.includes(marker('archived', 'post')), 'its members still read it');

@@ -4,8 +4,12 @@
  * anonymous callers, who receives what (one member, everyone, not guests), resuming with
  * Last-Event-ID, streams ended by signing out (one session, every session, deactivation,
  * a password change), the heartbeat, 50 streams of one member, and SIGTERM with streams
- * open.  Events are published with the hidden `ruche debug-publish` command, as a feature
- * would with live_publish().
+ * open.  Most events are published with the hidden `ruche debug-publish` command, as a
+ * feature would with live_publish(); the features' own events are checked too: posts of a
+ * followed member and of a community resumed with Last-Event-ID, a member removed from a
+ * community by an animator who gets no event of its next post, one "feed.new_posts" per
+ * post for a follower who is also mentioned, and the "notifications.unread" counts after a
+ * mention and after "Tout marquer comme lu".
  *
  * Negative checks ("B did not get A's event") never sleep: a sentinel event for B is
  * published after A's, and events reach a stream in id order, so once B holds its sentinel
@@ -31,14 +35,20 @@ const HUGO = user('hugo'); /* 50 streams */
 const IRIS = user('iris'); /* signs out of one session */
 const JULES = user('jules'); /* password reset by `ruche user passwd` */
 const KARIM = user('karim'); /* resumes after signing out everywhere */
+/* The features' events: Paul posts, Léa follows him, Noé does not; Anne animates communities. */
+const ANNE = user('anne', { role: 'animator' });
+const LEA = user('lea', { name: 'Léa Test' });
+const NOE = user('noe', { name: 'Noé Test' });
+const PAUL = user('paul');
 
 let srv;
 const ids = {}; /* email -> member id */
 let pingStream; /* opened first, checked for ": ping" late in the file */
 
 before(async () => {
-    srv = await startServer({ users: [ALICE, BRUNO, GUEST, DORA, ERIC, FANNY, HUGO, IRIS, JULES, KARIM] });
-    for (const u of [ALICE, BRUNO, GUEST, DORA, ERIC, FANNY, HUGO, IRIS, JULES, KARIM]) {
+    const users = [ALICE, BRUNO, GUEST, DORA, ERIC, FANNY, HUGO, IRIS, JULES, KARIM, ANNE, LEA, NOE, PAUL];
+    srv = await startServer({ users });
+    for (const u of users) {
         ids[u.email] = await sse.memberId(srv.url, sse.bearer(await apiToken(srv.url, u.email, PW)));
     }
     /* The heartbeat runs every 20 s from the server's start: open this one early. */
@@ -378,6 +388,122 @@ test('after signing out and back in, a stream resuming from before the sign-out 
     assert.ok(Number(e1.id) > Number(e0.id));
     assert.equal(r.ended, null, `the new stream stays open: ${r.summary()}`);
     r.close();
+});
+
+/* ---- the features' events ------------------------------------------------------------------ */
+
+const apiTokens = {}; /* email -> a bearer token kept for API calls */
+
+/* An API call by u (bearer token); asserts the status and returns the JSON body. */
+async function call(u, path, opts, status) {
+    apiTokens[u.email] ??= await apiToken(srv.url, u.email, PW);
+    const res = await new Client(srv.url).json(path, { ...opts, headers: sse.bearer(apiTokens[u.email]) });
+    assert.equal(res.status, status, `${opts?.method ?? 'GET'} ${path} by ${u.email}: ${res.status} ${res.body_text.slice(0, 300)}`);
+    return res.json_body;
+}
+
+/* A post by u (in community communityId, or on u's profile); returns its id. */
+async function postAs(u, body, communityId) {
+    return (await call(u, '/api/v1/posts', { method: 'POST', body: communityId ? { body, community_id: communityId } : { body } }, 201)).id;
+}
+
+const isPost = (postId) => (e) => e.event === 'feed.new_posts' && e.json?.post_id === postId;
+const feedEvents = (s, afterId = 0) => s.events.filter((e) => e.event === 'feed.new_posts' && Number(e.id) > Number(afterId));
+
+/* Publish a sentinel for u and wait for it on s: an event for u published earlier would be there. */
+async function settle(s, u) {
+    const kind = await pub(ids[u.email], 'sentinel');
+    await s.waitFor(kind, 5000);
+}
+
+let liveCommunities = 0;
+async function communityOf(visibility) {
+    liveCommunities++;
+    return call(ANNE, '/api/v1/communities', { method: 'POST', body: { name: `En direct ${liveCommunities}`, purpose: 'Tester les événements en direct.', visibility } }, 201);
+}
+
+test('Last-Event-ID replays the posts published while away: a followed member\'s and a community\'s, not others\'', async () => {
+    await call(LEA, `/api/v1/people/${ids[PAUL.email]}/follow`, { method: 'POST' }, 204);
+    const com = await communityOf('public');
+    await call(LEA, `/api/v1/communities/${com.id}/join`, { method: 'POST' }, 200);
+    const witness = await bearerStream(LEA); /* stays connected */
+    const first = await bearerStream(LEA);
+    const p0 = await postAs(PAUL, 'Avant la coupure');
+    const e0 = await first.next(isPost(p0), 5000);
+    assert.deepEqual(e0.json, { add: 1, post_id: p0 });
+    await witness.next(isPost(p0), 5000);
+    first.close();
+
+    /* While away: Paul's, the community's, Noé's (not followed), Paul's again. */
+    const away = [await postAs(PAUL, 'Pendant la coupure'), await postAs(ANNE, 'Dans la communauté', com.id), await postAs(NOE, 'Personne ne me suit'), await postAs(PAUL, 'Encore moi')];
+    const resumed = await bearerStream(LEA, { 'last-event-id': e0.id });
+    const p5 = await postAs(PAUL, 'Après le retour');
+    await witness.waitFor(isPost(p5), 5000);
+    await resumed.waitFor(isPost(p5), 5000);
+
+    const expected = feedEvents(witness, e0.id);
+    assert.deepEqual(expected.map((e) => e.json.post_id), [away[0], away[1], away[3], p5], `what Léa's feed gains; ${witness.summary()}`);
+    assert.ok(expected.every((e) => e.json.add === 1));
+    assert.deepEqual(
+        feedEvents(resumed).map((e) => `${e.id}:${e.json.post_id}`),
+        expected.map((e) => `${e.id}:${e.json.post_id}`),
+        'the resumed stream: the missed posts then the new one, each once, in id order',
+    );
+    for (const s of [witness, resumed]) s.close();
+});
+
+test('a member removed from a community by an animator gets no event of its next post, at once and on resuming', async () => {
+    const com = await communityOf('private');
+    for (const u of [LEA, NOE]) await call(ANNE, `/api/v1/communities/${com.id}/members`, { method: 'POST', body: { member_id: ids[u.email] } }, 201);
+    const lea = await bearerStream(LEA);
+    const noe = await bearerStream(NOE);
+    const q1 = await postAs(ANNE, 'Avant le retrait', com.id);
+    const eLea = await lea.next(isPost(q1), 5000);
+    await noe.next(isPost(q1), 5000);
+
+    await call(ANNE, `/api/v1/communities/${com.id}/members/${ids[LEA.email]}`, { method: 'DELETE' }, 204);
+    const q2 = await postAs(ANNE, 'Après le retrait', com.id);
+    await noe.next(isPost(q2), 5000);
+    await settle(lea, LEA);
+    assert.ok(!lea.events.some(isPost(q2)), `no event of the next post for Léa: ${lea.summary()}`);
+    assert.equal(lea.ended, null, 'her stream stays open');
+    assert.equal((await new Client(srv.url).json(`/api/v1/posts/${q2}`, { headers: sse.bearer(apiTokens[LEA.email]) })).status, 404);
+
+    /* Resuming from before the removal does not bring it either. */
+    lea.close();
+    const again = await bearerStream(LEA, { 'last-event-id': eLea.id });
+    await settle(again, LEA);
+    assert.ok(!again.events.some(isPost(q2)), `not on resuming: ${again.summary()}`);
+    for (const s of [again, noe]) s.close();
+});
+
+test('a follower mentioned in a post gets one "feed.new_posts" for it, and a notification count', async () => {
+    /* Léa follows Paul (above): the post reaches her feed once, whatever the reasons. */
+    const lea = await bearerStream(LEA);
+    const id = await postAs(PAUL, 'Une question pour @Léa Test');
+    await lea.next(isPost(id), 5000);
+    await lea.next('notifications.unread', 5000);
+    await settle(lea, LEA);
+    assert.equal(lea.events.filter(isPost(id)).length, 1, `one event for one post: ${lea.summary()}`);
+    lea.close();
+});
+
+test('"notifications.unread" brings the new count after a mention, and 0 after "Tout marquer comme lu"', async () => {
+    const { client } = await signIn(srv.url, NOE.email, PW);
+    const noe = await cookieStream(NOE, { client });
+    const id = await postAs(PAUL, 'Bonjour @Noé Test, tu as vu ?');
+    const first = await noe.next('notifications.unread', 5000);
+    assert.deepEqual(first.json, { count: 1 });
+    /* Noé does not follow Paul: the mention alone brings the post to his feed. */
+    assert.deepEqual((await noe.next(isPost(id), 5000)).json, { add: 1, post_id: id });
+    await call(ALICE, `/api/v1/posts/${id}/comments`, { method: 'POST', body: { body: 'Moi aussi @Noé Test' } }, 201);
+    assert.deepEqual((await noe.next('notifications.unread', 5000)).json, { count: 2 });
+    const res = await client.postWithCsrf('/notifications/read', {}, '/notifications');
+    assert.equal(res.status, 303);
+    assert.deepEqual((await noe.next('notifications.unread', 5000)).json, { count: 0 });
+    const page = await client.get('/notifications');
+    assert.match(page.body_text, /data-live-count="notifications\.unread" hidden><span class="live-count">0</, 'the bell agrees');
+    noe.close();
 });
 
 /* ---- streams ended by signing out --------------------------------------------------------- */
