@@ -72,7 +72,9 @@ measure() {
     [[ $err != 0 ]] && extra+=" ($err socket errors)"
     ROWS+=("$rps@| $label | $results ($bytes B) | $rps$extra | $p50 | $p99 | $(us_per_req "$WRK_SERVER_TICKS" "$n") | $WRK_OTHER |")
     eval "RPS_$name=\$rps US_$name=\$(us_per_req \"\$WRK_SERVER_TICKS\" \"\$n\") P99_$name=\$p99"
+    OTHERS+=("${WRK_OTHER%\%}")
 }
+OTHERS=()
 
 measure q "page \`/people?q=$Q\`" "/people?q=$(urlq "$Q")" "Cookie: $COOKIE" cookie.lua
 measure q2 "page \`/people?q=$Q2\` (two words)" "/people?q=$(urlq "$Q2")" "Cookie: $COOKIE" cookie.lua
@@ -137,6 +139,14 @@ print(*counts, words, total)
 EOF
 )
 
+OTHERS+=("${N_OTHER%\%}")
+read -r OTHER_MIN OTHER_MAX < <(printf '%s\n' "${OTHERS[@]}" | sort -n | sed -n '1p;$p' | paste -sd' ')
+DISTURBED=
+if ((OTHER_MAX > ${BENCH_OTHER_MAX:-15})); then
+    DISTURBED="Other processes used $OTHER_MIN to $OTHER_MAX % of the machine during these runs (see
+\"other CPU\"): requests/s and latencies are lower than on a quiet machine; the CPU µs/req
+column, the server's own CPU per request, is the figure to compare.  "
+fi
 TABLE=$(for row in "${ROWS[@]}"; do
     rps=${row%%@*}
     printf '%s %s |\n' "${row#*@}" "$(ratio "$rps" "$N_RPS")"
@@ -169,7 +179,7 @@ $TABLE
 Server RSS after the runs (peak / now): $(mib "$HWM") / $(mib "$RSS") MiB.  Server log: $WARNS
 warning/error lines.
 
-**What this means.** A name search is an index range scan: \`person_word\` holds each word of
+**What this means.** ${DISTURBED}A name search is an index range scan: \`person_word\` holds each word of
 each member's folded name with the name itself, so the members whose name has a word
 starting with "$Q" are the rows \`word >= '$Q' AND word < '${Q%?}$(python3 -c 'import sys; print(chr(ord(sys.argv[1][-1]) + 1))' "$Q")'\` of its primary key, which already
 carry the directory's sort key; only the 30 rows of the page are then read from \`account\`

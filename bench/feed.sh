@@ -292,7 +292,7 @@ cat <<EOF
 ## 7. Home feed on $(num "$POSTS") posts: SQLite, PostgreSQL, two nodes
 
 \`ruche debug-generate --members $MEMBERS --follows $FOLLOWS --posts $POSTS --seed $SEED\`: $(num "$MEMBERS") members
-(as in table 6) who each follow $FOLLOWS others (70 % in their "team" of nearby members, 30 %
+(drawn as in table 6, but 'active', as the members of a network that writes are) who each follow $FOLLOWS others (70 % in their "team" of nearby members, 30 %
 among the 1,000 most active), and $(num "$POSTS") posts over the last year by authors drawn
 with a skew (the first members write most), each with one to three tags, one in 40 with a
 mention, one in four with reactions.  The benchmark's member is the generated administrator,

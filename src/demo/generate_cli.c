@@ -8,8 +8,11 @@
  * deterministic PRNG (splitmix64, --seed, 1 by default), with a job,
  * department and site taken from the demo's table, a profile row with
  * varied visibilities and 0 to 6 skills from the demo profiles' skills.
- * They are 'invited' without a password: hashing 100,000 passwords with
- * argon2id (auth_account_create, ~0.1 s each) would take hours.  One
+ * They have no password: hashing 100,000 passwords with argon2id
+ * (auth_account_create, ~0.1 s each) would take hours.  They are 'invited'
+ * unless the run also makes follows or posts: the members of a network
+ * that writes are 'active' (still without a password, so nobody signs in
+ * as them), as the home page's blocks and feeds expect.  One
  * administrator is created through auth_account_create with a random
  * password, printed on stdout ("email=…", "password=…") to sign in with.
  *
@@ -20,6 +23,11 @@
  * follow the schema's rules (name_folded by str_fold, the name's words in
  * the directory's index, skills folded and unique per member) but not
  * every API validation.
+ *
+ * With --communities N, generate_groups.c adds N communities for the
+ * directory and one large community (--community-members, --community-posts)
+ * with a discussion, for bench/communities.sh; their ids are printed
+ * ("community_id=", "discussion_id=").
  *
  * State: none beyond one run.
  */
@@ -38,7 +46,9 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#define GENERATE_USAGE "debug-generate --data DIR --members N [--follows F] [--posts P] [--seed S]"
+#define GENERATE_USAGE                                                                             \
+    "debug-generate --data DIR --members N [--follows F] [--posts P] [--seed S]"                   \
+    " [--communities C [--community-members M] [--community-posts Q]]"
 #define GENERATE_BATCH 1000          /* members per transaction */
 #define GENERATE_MAX 10000000        /* members at most */
 #define GENERATE_POSTS_MAX 100000000 /* posts at most */
@@ -172,8 +182,9 @@ static int generate_member(struct db *db, struct arena *a, const struct generate
     rc = db_get_i64(db, &id,
                     "INSERT INTO account(email, name, name_folded, role, status, password_hash,"
                     " must_change_password, job, department, site, created_ms)"
-                    " VALUES (?, ?, ?, 'member', 'invited', NULL, 0, ?, ?, ?, ?) RETURNING id",
-                    DB_TEXT(email), DB_TEXT(name), DB_TEXT(str_fold(a, name)), DB_TEXT(job->job),
+                    " VALUES (?, ?, ?, 'member', ?, NULL, 0, ?, ?, ?, ?) RETURNING id",
+                    DB_TEXT(email), DB_TEXT(name), DB_TEXT(str_fold(a, name)),
+                    DB_TEXT(out->len ? "active" : "invited"), DB_TEXT(job->job),
                     DB_TEXT(job->department), DB_TEXT(site->site), DB_I64(created_ms));
     if (rc == 0) /* the directory's word index, as auth_account_create() keeps it */
         rc = people_name_index(db, id);
@@ -268,8 +279,10 @@ static const char *generate_handle(struct arena *a, const void *ctx, size_t i)
 }
 
 /* The administrator, then the members, then the feed.  Returns the exit code. */
-static int generate_run(struct db *db, size_t members, size_t follows, size_t posts, uint64_t seed)
+static int generate_run(struct db *db, size_t members, size_t follows, size_t posts, uint64_t seed,
+                        const struct generate_groups *groups)
 {
+    struct generate_groups_made groups_made = {0};
     struct arena a;
     struct generate_pool pool = {0};
     struct generate_members made = {0};
@@ -289,7 +302,7 @@ static int generate_run(struct db *db, size_t members, size_t follows, size_t po
         return 1;
     }
     pool_build(&a, &pool);
-    if (follows > 0 || posts > 0) {
+    if (follows > 0 || posts > 0 || groups->communities > 0) {
         made.len = members;
         made.ids = arena_array(&a, members + 1, sizeof(*made.ids));
         made.first = arena_array(&a, members + 1, sizeof(*made.first));
@@ -323,6 +336,13 @@ static int generate_run(struct db *db, size_t members, size_t follows, size_t po
                                       .ctx = &(struct generate_names){&pool, &made},
                                   },
                                   seed);
+    if (rc == 0 && made.len > 0 && groups->communities > 0) {
+        struct generate_groups in = *groups;
+        in.member_ids = made.ids;
+        in.members_len = made.len;
+        in.admin_id = admin_id;
+        rc = generate_groups_create(db, &in, seed, &groups_made);
+    }
     arena_clear(&a);
     if (rc < 0) {
         if (is_tty)
@@ -334,6 +354,11 @@ static int generate_run(struct db *db, size_t members, size_t follows, size_t po
     printf("email=%s\npassword=%s\nmembers=%zu\nfollows=%zu\nposts=%zu\nseconds=%.1f\n",
            GENERATE_ADMIN_EMAIL, password, members, made.len ? follows : 0, made.len ? posts : 0,
            (double)(time_mono_us() - t0) / 1e6);
+    if (groups_made.community_id)
+        printf("communities=%zu\ncommunity_id=%lld\ncommunity_members=%zu\ncommunity_posts=%zu\n"
+               "discussion_id=%lld\n",
+               groups->communities, (long long)groups_made.community_id, groups->big_members,
+               groups->big_posts, (long long)groups_made.discussion_id);
     sodium_memzero(password, sizeof(password));
     return 0;
 }
@@ -346,11 +371,15 @@ int cmd_debug_generate(int argc, char **argv)
         {"seed", required_argument, NULL, 's'},
         {"follows", required_argument, NULL, 'f'},
         {"posts", required_argument, NULL, 'p'},
+        {"communities", required_argument, NULL, 'c'},
+        {"community-members", required_argument, NULL, 'M'},
+        {"community-posts", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *data = NULL;
     int64_t members = -1, seed = 1, follows = 0, posts = 0;
+    int64_t communities = 0, community_members = 2000, community_posts = 10000;
     struct app app = {0};
     struct db *db;
     int c, rc;
@@ -380,20 +409,39 @@ int cmd_debug_generate(int argc, char **argv)
                  (!str_to_i64(optarg, &posts) || posts < 0 || posts > GENERATE_POSTS_MAX))
             return cli_usage_error("debug-generate", GENERATE_USAGE,
                                    "--posts : un nombre de 0 à 100000000");
-        else if (c != 'm' && c != 's' && c != 'd' && c != 'f' && c != 'p')
+        else if (c == 'c' && (!str_to_i64(optarg, &communities) || communities < 0 ||
+                              communities > GENERATE_COMMUNITIES_MAX))
+            return cli_usage_error("debug-generate", GENERATE_USAGE,
+                                   "--communities : un nombre de 0 à 100000");
+        else if (c == 'M' && (!str_to_i64(optarg, &community_members) || community_members < 1 ||
+                              community_members > GENERATE_MAX))
+            return cli_usage_error("debug-generate", GENERATE_USAGE,
+                                   "--community-members : un nombre de 1 à 10000000");
+        else if (c == 'P' && (!str_to_i64(optarg, &community_posts) || community_posts < 0 ||
+                              community_posts > GENERATE_POSTS_MAX))
+            return cli_usage_error("debug-generate", GENERATE_USAGE,
+                                   "--community-posts : un nombre de 0 à 100000000");
+        else if (c != 'm' && c != 's' && c != 'd' && c != 'f' && c != 'p' && c != 'c' && c != 'M' &&
+                 c != 'P')
             return cli_usage_error("debug-generate", GENERATE_USAGE, "option inconnue");
     }
     if (optind < argc)
         return cli_usage_error("debug-generate", GENERATE_USAGE, "argument en trop");
     if (!(data = cli_data_dir(data)) || members < 0)
         return cli_usage_error("debug-generate", GENERATE_USAGE, "--data et --members sont requis");
+    if (communities > 0 && community_members > members + 1)
+        return cli_usage_error("debug-generate", GENERATE_USAGE,
+                               "--community-members : au plus --members + 1 (l'administrateur)");
     if (sodium_init() < 0) {
         fputs("ruche debug-generate : libsodium ne s'initialise pas\n", stderr);
         return 1;
     }
     if (cli_open(&app, data, &db))
         return 1;
-    rc = generate_run(db, (size_t)members, (size_t)follows, (size_t)posts, (uint64_t)seed);
+    rc = generate_run(db, (size_t)members, (size_t)follows, (size_t)posts, (uint64_t)seed,
+                      &(struct generate_groups){.communities = (size_t)communities,
+                                                .big_members = (size_t)community_members,
+                                                .big_posts = (size_t)community_posts});
     cli_close(&app, db);
     return rc;
 }

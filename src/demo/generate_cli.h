@@ -47,4 +47,30 @@ struct generate_feed {
  */
 int generate_feed_create(struct db *db, const struct generate_feed *in, uint64_t seed);
 
+#define GENERATE_COMMUNITIES_MAX 100000 /* --communities at most */
+
+/* What the communities' generator needs (--communities, --community-members, -posts). */
+struct generate_groups {
+    const int64_t *member_ids; /* account ids of the generated members */
+    size_t members_len;
+    int64_t admin_id;   /* the administrator: a plain member of the large community */
+    size_t communities; /* communities for the directory */
+    size_t big_members; /* members of the large community, the administrator included */
+    size_t big_posts;   /* its posts */
+};
+
+/* What it made, for the benchmark's URLs. */
+struct generate_groups_made {
+    int64_t community_id;  /* the large community */
+    int64_t discussion_id; /* its thread with replies */
+};
+
+/*
+ * The directory's communities, then the large community, its members,
+ * posts and thread, in transactions of their own (generate_groups.c).
+ * Progress on stderr.
+ */
+int generate_groups_create(struct db *db, const struct generate_groups *in, uint64_t seed,
+                           struct generate_groups_made *made);
+
 #endif

@@ -43,7 +43,7 @@
 
 #define GENERATE_POST_DAYS 365      /* posts cover the last year */
 #define GENERATE_POSTS_PER_TX 20000 /* posts per transaction */
-#define GENERATE_ROWS 32            /* rows per multi-row INSERT */
+#define GENERATE_ROWS 128           /* rows per multi-row INSERT (ROWS128, ARGS128) */
 #define GENERATE_MENTION_EVERY 40   /* one post in 40 mentions someone */
 #define GENERATE_FOLLOW_TRIES 20    /* draws per follow before giving up on distinctness */
 #define GENERATE_TEAM 250           /* a member's team: the members this many places around */
@@ -156,17 +156,22 @@ struct gen_batch {
     size_t len;
 };
 
-/* Placeholders of 32 rows, and the arguments of rows 0 to 31 (p: posts, q: pairs), by doubling. */
+/* Placeholders of 128 rows, and the arguments of rows 0 to 127 (p: posts, q: pairs), by doubling.
+ */
 #define ROWS2(r) r ", " r
 #define ROWS4(r) ROWS2(r) ", " ROWS2(r)
 #define ROWS8(r) ROWS4(r) ", " ROWS4(r)
 #define ROWS16(r) ROWS8(r) ", " ROWS8(r)
 #define ROWS32(r) ROWS16(r) ", " ROWS16(r)
+#define ROWS64(r) ROWS32(r) ", " ROWS32(r)
+#define ROWS128(r) ROWS64(r) ", " ROWS64(r)
 #define ARGS2(m, i) m(i), m((i) + 1)
 #define ARGS4(m, i) ARGS2(m, i), ARGS2(m, (i) + 2)
 #define ARGS8(m, i) ARGS4(m, i), ARGS4(m, (i) + 4)
 #define ARGS16(m, i) ARGS8(m, i), ARGS8(m, (i) + 8)
 #define ARGS32(m, i) ARGS16(m, i), ARGS16(m, (i) + 16)
+#define ARGS64(m, i) ARGS32(m, i), ARGS32(m, (i) + 32)
+#define ARGS128(m, i) ARGS64(m, i), ARGS64(m, (i) + 64)
 
 #define POST_SQL "INSERT INTO post(id, author_id, body, created_ms, reaction_count) VALUES "
 #define POST_ROW "(?, ?, ?, ?, ?)"
@@ -196,15 +201,15 @@ static int batch_write_many(struct db *db, enum gen_table t, const struct gen_ba
 
     switch (t) {
     case GEN_POST:
-        return db_exec(db, POST_SQL ROWS32(POST_ROW), ARGS32(POST_ARGS, 0));
+        return db_exec(db, POST_SQL ROWS128(POST_ROW), ARGS128(POST_ARGS, 0));
     case GEN_TAG:
-        return db_exec(db, TAG_SQL ROWS32(TAG_ROW), ARGS32(TAG_ARGS, 0));
+        return db_exec(db, TAG_SQL ROWS128(TAG_ROW), ARGS128(TAG_ARGS, 0));
     case GEN_MENTION:
-        return db_exec(db, MENTION_SQL ROWS32(MENTION_ROW), ARGS32(MENTION_ARGS, 0));
+        return db_exec(db, MENTION_SQL ROWS128(MENTION_ROW), ARGS128(MENTION_ARGS, 0));
     case GEN_FOLLOW:
-        return db_exec(db, FOLLOW_SQL ROWS32(FOLLOW_ROW), ARGS32(FOLLOW_ARGS, 0));
+        return db_exec(db, FOLLOW_SQL ROWS128(FOLLOW_ROW), ARGS128(FOLLOW_ARGS, 0));
     case GEN_REACTION:
-        return db_exec(db, REACTION_SQL ROWS32(REACTION_ROW), ARGS32(REACTION_ARGS, 0));
+        return db_exec(db, REACTION_SQL ROWS128(REACTION_ROW), ARGS128(REACTION_ARGS, 0));
     case GEN_TABLES:
         break;
     }

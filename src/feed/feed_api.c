@@ -12,19 +12,11 @@
  */
 #include "feed.h"
 #include "../db/db.h"
+#include "../http/api.h"
 #include "../web/html.h"
 #include "../web/i18n.h"
 
-#include <errno.h>
 #include <jansson.h>
-
-static int reply_invalid(struct req *r, int status, const char *field, const char *message)
-{
-    return http_reply_json(r, status,
-                           json_pack("{s:{s:s,s:s,s:s}}", "error", "code",
-                                     status == 413 ? "too_large" : "invalid", "message", message,
-                                     "field", field));
-}
 
 static json_t *tags_json(struct req *r, int64_t post_id)
 {
@@ -91,93 +83,32 @@ static json_t *post_json(struct req *r, const struct feed_post *p)
     return o;
 }
 
-/* The cursor parameter: an id, or absent.  False when malformed. */
-static bool cursor_param(struct req *r, int64_t *before)
-{
-    const char *s = http_query(r, "cursor");
-    char *end;
-
-    *before = 0;
-    if (!s || !*s)
-        return true;
-    errno = 0;
-    *before = strtoll(s, &end, 10);
-    return errno == 0 && *end == '\0' && *before > 0;
-}
-
 static int api_list(struct req *r)
 {
-    struct feed_query fq = {.kind = FEED_HOME, .limit = FEED_PAGE};
-    const char *limit = http_query(r, "limit");
+    struct feed_query fq = {.kind = FEED_HOME};
     struct feed_post *items;
     size_t len = 0;
     int64_t next = 0;
     json_t *list;
     int rc;
 
-    if (!cursor_param(r, &fq.before_id))
-        return reply_invalid(r, 400, "cursor", _(r, "Le curseur est invalide."));
-    if (limit) {
-        char *end;
-        long n = strtol(limit, &end, 10);
-        if (*end || n < 1 || n > FEED_PAGE_MAX)
-            return reply_invalid(r, 400, "limit", _(r, "La limite va de 1 à 50."));
-        fq.limit = (size_t)n;
-    }
+    if (!api_cursor(r, &fq.before_id) || !api_limit(r, FEED_PAGE, FEED_PAGE_MAX, &fq.limit))
+        return 0;
     if ((rc = feed_list(r->db, r->a, &r->viewer, &fq, &items, &len, &next)) < 0)
         return http_reply_err(r, rc);
     list = json_array();
     for (size_t i = 0; i < len; i++)
         json_array_append_new(list, post_json(r, &items[i]));
-    return http_reply_json(
-        r, 200,
-        json_pack("{s:o,s:o}", "items", list, "next",
-                  next ? json_string(arena_printf(r->a, "%lld", (long long)next)) : json_null()));
-}
-
-/*
- * The string member key of body into *out (NULL when absent); false after
- * replying 400 when it has another type or holds a NUL.
- */
-static bool string_member(struct req *r, json_t *body, const char *key, const char **out)
-{
-    json_t *v = json_object_get(body, key);
-
-    *out = NULL;
-    if (!v)
-        return true;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        reply_invalid(r, 400, key, _(r, "Ce champ doit être un texte."));
-        return false;
-    }
-    *out = json_string_value(v);
-    return true;
-}
-
-/* Refuse keys outside allowed (a NULL-ended list): 400 naming the first one. */
-static bool only_keys(struct req *r, json_t *body, const char *const *allowed)
-{
-    const char *key;
-    json_t *value;
-
-    json_object_foreach(body, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; allowed[i]; i++)
-            known = known || strcmp(key, allowed[i]) == 0;
-        if (!known) {
-            reply_invalid(r, 400, key, _(r, "Ce champ est inconnu."));
-            return false;
-        }
-    }
-    return true;
+    return http_reply_json(r, 200,
+                           json_pack("{s:o,s:o}", "items", list, "next", api_next(r, next)));
 }
 
 /* The outcome of a write: 400/413 naming "body" with the reason, or the mapped error. */
 static int reply_write_error(struct req *r, int rc, const char *problem)
 {
     if ((rc == ERR_INVALID || rc == ERR_TOOBIG) && problem)
-        return reply_invalid(r, rc == ERR_TOOBIG ? 413 : 400, "body", i18n_text(r->lang, problem));
+        return api_reply_invalid(r, rc == ERR_TOOBIG ? 413 : 400, "body",
+                                 i18n_text(r->lang, problem));
     if (rc == ERR_DENIED && problem)
         return http_reply_error(r, 403, "forbidden", i18n_text(r->lang, problem));
     return http_reply_err(r, rc);
@@ -194,33 +125,22 @@ static int reply_post(struct req *r, int status, int64_t id)
 static int api_create(struct req *r)
 {
     static const char *const keys[] = {"body", "community_id", NULL};
-    json_t *body = http_json_body(r), *community;
+    json_t *body = api_body_object(r, keys);
     struct feed_new_post p = {0};
     const char *problem = NULL;
     int64_t id = 0;
+    bool ok;
     int rc;
 
     if (!body)
         return 0;
-    if (!json_is_object(body) || !only_keys(r, body, keys) ||
-        !string_member(r, body, "body", &p.body)) {
-        if (!json_is_object(body))
-            reply_invalid(r, 400, "body", _(r, "Un objet JSON est attendu."));
-        json_decref(body);
+    ok = api_text(r, body, "body", &p.body) && api_id(r, body, "community_id", &p.community_id);
+    json_decref(body);
+    if (!ok)
         return 0;
-    }
-    community = json_object_get(body, "community_id");
-    if (community && !json_is_null(community)) {
-        if (!json_is_integer(community) || json_integer_value(community) <= 0) {
-            json_decref(body);
-            return reply_invalid(r, 400, "community_id", _(r, "Identifiant invalide."));
-        }
-        p.community_id = json_integer_value(community);
-    }
     if (!p.body)
         p.body = "";
     rc = feed_post_create(r->db, r->a, &r->viewer, &p, &id, &problem);
-    json_decref(body);
     return rc < 0 ? reply_write_error(r, rc, problem) : reply_post(r, 201, id);
 }
 
@@ -233,21 +153,18 @@ static int api_update(struct req *r)
 {
     static const char *const keys[] = {"body", NULL};
     int64_t id = http_param_id(r, "id");
-    json_t *body = http_json_body(r);
+    json_t *body = api_body_object(r, keys);
     const char *text = NULL, *problem = NULL;
+    bool ok;
     int rc;
 
     if (!body)
         return 0;
-    if (!json_is_object(body) || !only_keys(r, body, keys) ||
-        !string_member(r, body, "body", &text)) {
-        if (!json_is_object(body))
-            reply_invalid(r, 400, "body", _(r, "Un objet JSON est attendu."));
-        json_decref(body);
-        return 0;
-    }
-    rc = text ? feed_post_edit(r->db, r->a, &r->viewer, id, text, &problem) : 0;
+    ok = api_text(r, body, "body", &text);
     json_decref(body);
+    if (!ok)
+        return 0;
+    rc = text ? feed_post_edit(r->db, r->a, &r->viewer, id, text, &problem) : 0;
     return rc < 0 ? reply_write_error(r, rc, problem) : reply_post(r, 200, id);
 }
 
@@ -298,35 +215,24 @@ static int api_comment(struct req *r)
 {
     static const char *const keys[] = {"body", "parent_id", NULL};
     int64_t post_id = http_param_id(r, "id"), parent = 0, id = 0;
-    json_t *body = http_json_body(r), *parent_json;
+    json_t *body = api_body_object(r, keys);
     struct feed_comment *items;
     const char *text = NULL, *problem = NULL;
     size_t len = 0;
+    bool ok;
     int rc;
 
     if (!body)
         return 0;
-    if (!json_is_object(body) || !only_keys(r, body, keys) ||
-        !string_member(r, body, "body", &text)) {
-        if (!json_is_object(body))
-            reply_invalid(r, 400, "body", _(r, "Un objet JSON est attendu."));
-        json_decref(body);
+    ok = api_text(r, body, "body", &text) && api_id(r, body, "parent_id", &parent);
+    json_decref(body);
+    if (!ok)
         return 0;
-    }
-    parent_json = json_object_get(body, "parent_id");
-    if (parent_json && !json_is_null(parent_json)) {
-        if (!json_is_integer(parent_json) || json_integer_value(parent_json) <= 0) {
-            json_decref(body);
-            return reply_invalid(r, 400, "parent_id", _(r, "Identifiant invalide."));
-        }
-        parent = json_integer_value(parent_json);
-    }
     rc = feed_comment_create(r->db, r->a, &r->viewer, post_id, parent, text ? text : "", &id,
                              &problem);
-    json_decref(body);
     if (rc < 0)
         return rc == ERR_NOTFOUND && parent
-                   ? reply_invalid(r, 400, "parent_id", _(r, "Ce commentaire n'existe pas."))
+                   ? api_reply_invalid(r, 400, "parent_id", _(r, "Ce commentaire n'existe pas."))
                    : reply_write_error(r, rc, problem);
     if ((rc = feed_comments(r->db, r->a, post_id, &items, &len)) < 0)
         return http_reply_err(r, rc);
@@ -340,25 +246,22 @@ static int api_react(struct req *r)
 {
     static const char *const keys[] = {"kind", NULL};
     int64_t id = http_param_id(r, "id");
-    json_t *body = http_json_body(r);
+    json_t *body = api_body_object(r, keys);
     const char *kind = NULL;
     enum feed_reaction k;
+    bool ok;
     int rc;
 
     if (!body)
         return 0;
-    if (!json_is_object(body) || !only_keys(r, body, keys) ||
-        !string_member(r, body, "kind", &kind)) {
-        if (!json_is_object(body))
-            reply_invalid(r, 400, "kind", _(r, "Un objet JSON est attendu."));
-        json_decref(body);
-        return 0;
-    }
-    k = feed_reaction_parse(kind ? kind : "like");
+    ok = api_text(r, body, "kind", &kind);
     json_decref(body);
+    if (!ok)
+        return 0;
+    k = feed_reaction_parse(kind ? kind : "like");
     if (k == FEED_REACTION_NONE)
-        return reply_invalid(r, 400, "kind",
-                             _(r, "Réactions possibles : like, bravo, idea, thanks, support."));
+        return api_reply_invalid(r, 400, "kind",
+                                 _(r, "Réactions possibles : like, bravo, idea, thanks, support."));
     rc = feed_react(r->db, r->a, &r->viewer, id, k);
     return rc < 0 ? http_reply_err(r, rc) : reply_post(r, 200, id);
 }

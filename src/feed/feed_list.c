@@ -323,15 +323,24 @@ int feed_list(struct db *db, struct arena *a, const struct viewer *v, const stru
                      POST_COLUMNS_ARGS(v), DB_I64(before), FEED_VISIBLE_ARGS(v), DB_I64(limit + 1));
         break;
     case FEED_COMMUNITY:
-        /* Pinned posts come first on the first page, then the rest by id. */
+        /*
+         * Pinned posts come first on the first page, then the others by id.  Each part walks
+         * its own index (post_community_pinned, post_community) and stops at a page, so only
+         * the two pages are sorted, never the community's whole feed.
+         */
         q = db_query(db,
-                     "SELECT " POST_COLUMNS " FROM post p" POST_JOINS
-                     " WHERE p.community_id = ? AND p.id < ? AND " FEED_VISIBLE_SQL
-                     " AND (? = 0 OR p.community_pinned_ms = 0)"
-                     " ORDER BY CASE WHEN ? = 0 THEN p.community_pinned_ms ELSE 0 END DESC,"
-                     " p.id DESC LIMIT ?",
-                     POST_COLUMNS_ARGS(v), DB_I64(fq->key), DB_I64(before), FEED_VISIBLE_ARGS(v),
-                     DB_BOOL(fq->before_id > 0), DB_BOOL(fq->before_id > 0), DB_I64(limit + 1));
+                     "SELECT * FROM (SELECT " POST_COLUMNS ", p.community_pinned_ms, p.id"
+                     " FROM post p" POST_JOINS " WHERE p.community_id = ? AND ? = 0"
+                     " AND p.community_pinned_ms > 0 AND " FEED_VISIBLE_SQL
+                     " ORDER BY p.community_pinned_ms DESC LIMIT ?) pinned"
+                     " UNION ALL SELECT * FROM (SELECT " POST_COLUMNS ", 0, p.id"
+                     " FROM post p" POST_JOINS " WHERE p.community_id = ? AND p.id < ?"
+                     " AND p.community_pinned_ms = 0 AND " FEED_VISIBLE_SQL
+                     " ORDER BY p.id DESC LIMIT ?) recent"
+                     " ORDER BY 24 DESC, 25 DESC LIMIT ? /*sort-ok: two pages at most*/",
+                     POST_COLUMNS_ARGS(v), DB_I64(fq->key), DB_BOOL(fq->before_id > 0),
+                     FEED_VISIBLE_ARGS(v), DB_I64(limit + 1), POST_COLUMNS_ARGS(v), DB_I64(fq->key),
+                     DB_I64(before), FEED_VISIBLE_ARGS(v), DB_I64(limit + 1), DB_I64(limit + 1));
         break;
     }
     if (!q)

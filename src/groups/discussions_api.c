@@ -19,23 +19,17 @@
 #include "discussions.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../http/api.h"
 #include "../web/i18n.h"
 #include "../web/markdown.h"
 
 #include <jansson.h>
 
-static int reply_invalid(struct req *r, const char *field, const char *message)
-{
-    return http_reply_json(r, 400,
-                           json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "invalid", "message",
-                                     message, "field", field));
-}
-
 /* A refused write: 400 naming the field, 403 with its reason, or the mapped error. */
 static int reply_write_error(struct req *r, int rc, const char *field, const char *problem)
 {
     if (rc == ERR_INVALID && problem)
-        return reply_invalid(r, field ? field : "body", i18n_text(r->lang, problem));
+        return api_reply_invalid(r, 400, field ? field : "body", i18n_text(r->lang, problem));
     if (rc == ERR_DENIED)
         return http_reply_error(
             r, 403, "forbidden",
@@ -101,93 +95,7 @@ static json_t *reply_json(struct req *r, const struct discussion *d,
     return o;
 }
 
-/* ---- request bodies ------------------------------------------------------------------ */
-
-/* Refuse keys outside allowed (a NULL-ended list): 400 naming the first one. */
-static bool only_keys(struct req *r, json_t *body, const char *const *allowed)
-{
-    const char *key;
-    json_t *value;
-
-    json_object_foreach(body, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; allowed[i]; i++)
-            known = known || strcmp(key, allowed[i]) == 0;
-        if (!known) {
-            reply_invalid(r, key, _(r, "Ce champ est inconnu."));
-            return false;
-        }
-    }
-    return true;
-}
-
-/* The string member key of body, copied into r's arena (NULL when absent); false after
- * replying 400 when it has another type or holds a NUL. */
-static bool string_member(struct req *r, json_t *body, const char *key, const char **out)
-{
-    json_t *v = json_object_get(body, key);
-
-    *out = NULL;
-    if (!v)
-        return true;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        reply_invalid(r, key, _(r, "Ce champ doit être un texte."));
-        return false;
-    }
-    *out = arena_strdup(r->a, json_string_value(v));
-    return true;
-}
-
-/* The boolean member key (*present false when absent); false after replying 400. */
-static bool bool_member(struct req *r, json_t *body, const char *key, bool *present, bool *out)
-{
-    json_t *v = json_object_get(body, key);
-
-    *present = v != NULL;
-    if (!v)
-        return true;
-    if (!json_is_boolean(v)) {
-        reply_invalid(r, key, _(r, "Ce champ doit valoir true ou false."));
-        return false;
-    }
-    *out = json_is_true(v);
-    return true;
-}
-
-/*
- * The request's JSON object with only allowed keys, or NULL after replying
- * (415, 400).  The caller copies what it needs and json_decref()s it.
- */
-static json_t *body_object(struct req *r, const char *const *allowed)
-{
-    json_t *body = http_json_body(r);
-
-    if (body && !only_keys(r, body, allowed)) {
-        json_decref(body);
-        return NULL;
-    }
-    return body;
-}
-
 /* ---- a community's threads ----------------------------------------------------------- */
-
-/* The ?limit= of a list (default, 1 to max); false after replying 400. */
-static bool limit_param(struct req *r, size_t def, size_t max, size_t *out)
-{
-    const char *s = http_query(r, "limit");
-    int64_t n = 0;
-
-    *out = def;
-    if (!s)
-        return true;
-    if (!str_to_i64(s, &n) || n < 1 || (size_t)n > max) {
-        reply_invalid(r, "limit", arena_printf(r->a, _(r, "La limite va de 1 à %zu."), max));
-        return false;
-    }
-    *out = (size_t)n;
-    return true;
-}
 
 /* The community of the route, readable by the viewer; 0 or the reply made (404). */
 static int readable_community(struct req *r, struct community *c, bool *replied)
@@ -213,8 +121,8 @@ int discussions_api_list(struct req *r)
     if (replied)
         return rc;
     if (!discussions_cursor_parse(http_query(r, "cursor"), &before))
-        return reply_invalid(r, "cursor", _(r, "Le curseur est invalide."));
-    if (!limit_param(r, GROUPS_PAGE, DISCUSSIONS_PAGE_MAX, &limit))
+        return api_reply_invalid(r, 400, "cursor", _(r, "Le curseur est invalide."));
+    if (!api_limit(r, GROUPS_PAGE, DISCUSSIONS_PAGE_MAX, &limit))
         return 0;
     if ((rc = discussions_list(r->db, r->a, &r->viewer, &c, &before, limit, &items, &len, &next)) <
         0)
@@ -241,7 +149,7 @@ static int reply_thread(struct req *r, int status, int64_t id)
     int rc;
 
     if (after_text && *after_text && (!str_to_i64(after_text, &after) || after < 0))
-        return reply_invalid(r, "after", _(r, "Le curseur est invalide."));
+        return api_reply_invalid(r, 400, "after", _(r, "Le curseur est invalide."));
     rc = discussions_load(r->db, r->a, &r->viewer, id, &d, &c);
     if (rc == 0)
         rc = discussions_replies(r->db, r->a, &r->viewer, &d, after, DISCUSSIONS_REPLY_PAGE,
@@ -273,9 +181,9 @@ int discussions_api_create(struct req *r)
 
     if (replied)
         return rc;
-    if (!(body = body_object(r, keys)))
+    if (!(body = api_body_object(r, keys)))
         return 0;
-    if (!string_member(r, body, "title", &title) || !string_member(r, body, "body", &text)) {
+    if (!api_text(r, body, "title", &title) || !api_text(r, body, "body", &text)) {
         json_decref(body);
         return 0;
     }
@@ -318,11 +226,11 @@ int discussions_api_update(struct req *r)
 
     if (replied)
         return rc;
-    if (!(body = body_object(r, keys)))
+    if (!(body = api_body_object(r, keys)))
         return 0;
-    ok = string_member(r, body, "title", &title) && string_member(r, body, "body", &text) &&
-         bool_member(r, body, "sticky", &has_sticky, &sticky) &&
-         bool_member(r, body, "locked", &has_locked, &locked);
+    ok = api_text(r, body, "title", &title) && api_text(r, body, "body", &text) &&
+         api_flag(r, body, "sticky", &has_sticky, &sticky) &&
+         api_flag(r, body, "locked", &has_locked, &locked);
     json_decref(body);
     if (!ok)
         return 0;
@@ -388,12 +296,12 @@ static int reply_reply(struct req *r, int status, int64_t discussion_id, int64_t
 static bool reply_body(struct req *r, const char **text)
 {
     static const char *const keys[] = {"body", NULL};
-    json_t *body = body_object(r, keys);
+    json_t *body = api_body_object(r, keys);
     bool ok;
 
     if (!body)
         return false;
-    ok = string_member(r, body, "body", text);
+    ok = api_text(r, body, "body", text);
     json_decref(body);
     return ok;
 }
@@ -469,21 +377,21 @@ int discussions_api_resolve(struct req *r)
 
     if (replied)
         return rc;
-    if (!(body = body_object(r, keys)))
+    if (!(body = api_body_object(r, keys)))
         return 0;
     value = json_object_get(body, "reply_id");
     if (!value ||
         (!json_is_null(value) && (!json_is_integer(value) || json_integer_value(value) <= 0))) {
         json_decref(body);
-        return reply_invalid(r, "reply_id",
-                             _(r, "L'identifiant d'une réponse (ou null) est attendu."));
+        return api_reply_invalid(r, 400, "reply_id",
+                                 _(r, "L'identifiant d'une réponse (ou null) est attendu."));
     }
     reply_id = json_is_null(value) ? 0 : json_integer_value(value);
     json_decref(body);
     rc = discussions_resolve(r->db, &r->viewer, &c, &d, reply_id, &problem);
     if (rc == ERR_NOTFOUND)
-        return reply_invalid(r, "reply_id",
-                             _(r, "Cette réponse n'appartient pas à la discussion."));
+        return api_reply_invalid(r, 400, "reply_id",
+                                 _(r, "Cette réponse n'appartient pas à la discussion."));
     if (rc < 0)
         return reply_write_error(r, rc, NULL, problem);
     return reply_thread(r, 200, d.id);

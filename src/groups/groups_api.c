@@ -18,6 +18,7 @@
 #include "groups_internal.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../http/api.h"
 #include "../feed/feed.h"
 #include "../web/i18n.h"
 
@@ -72,22 +73,12 @@ static json_t *community_json(struct req *r, const struct community *c)
     return o;
 }
 
-/* 400, 404 or 409 with the error envelope naming field (its code follows the status). */
-static int reply_invalid(struct req *r, int status, const char *field, const char *message)
-{
-    return http_reply_json(r, status,
-                           json_pack("{s:{s:s,s:s,s:s}}", "error", "code",
-                                     status == 409   ? "conflict"
-                                     : status == 404 ? "not_found"
-                                                     : "invalid",
-                                     "message", message, "field", field));
-}
-
 /* A refused change: 404, or the status of rc with problem's message (and field when known). */
 static int reply_refused(struct req *r, int rc, const char *field, const char *problem)
 {
     if (field && problem && rc != ERR_NOTFOUND)
-        return reply_invalid(r, rc == ERR_EXISTS ? 409 : 400, field, i18n_text(r->lang, problem));
+        return api_reply_invalid(r, rc == ERR_EXISTS ? 409 : 400, field,
+                                 i18n_text(r->lang, problem));
     return groups_reply_refused(r, rc, problem);
 }
 
@@ -98,35 +89,6 @@ static int reply_community(struct req *r, int status, int64_t id)
     int rc = groups_access(r->db, r->a, &r->viewer, id, &c);
 
     return rc < 0 ? http_reply_err(r, rc) : http_reply_json(r, status, community_json(r, &c));
-}
-
-/* The ?cursor= of a list (0 when absent); false when malformed. */
-static bool cursor_param(struct req *r, int64_t *out)
-{
-    const char *s = http_query(r, "cursor");
-
-    *out = 0;
-    return !s || !*s || (str_to_i64(s, out) && *out > 0);
-}
-
-static json_t *next_json(struct req *r, int64_t next)
-{
-    return next ? json_string(arena_printf(r->a, "%lld", (long long)next)) : json_null();
-}
-
-/* ?limit= between 1 and GROUPS_API_PAGE_MAX, GROUPS_PAGE by default; false when bad. */
-static bool limit_param(struct req *r, size_t *out)
-{
-    const char *s = http_query(r, "limit");
-    int64_t n;
-
-    *out = GROUPS_PAGE;
-    if (!s || !*s)
-        return true;
-    if (!str_to_i64(s, &n) || n < 1 || n > GROUPS_API_PAGE_MAX)
-        return false;
-    *out = (size_t)n;
-    return true;
 }
 
 static int groups_api_list(struct req *r)
@@ -144,21 +106,20 @@ static int groups_api_list(struct req *r)
     f.mine = mine && strcmp(mine, "1") == 0;
     f.invited = invited && strcmp(invited, "1") == 0;
     if (f.q && strlen(f.q) > GROUPS_QUERY_MAX)
-        return reply_invalid(r, 400, "q", _(r, "La recherche est trop longue."));
-    if (!cursor_param(r, &f.after_id))
-        return reply_invalid(r, 400, "cursor", _(r, "Le curseur est invalide."));
-    if (!limit_param(r, &limit))
-        return reply_invalid(r, 400, "limit", _(r, "La limite va de 1 à 100."));
+        return api_reply_invalid(r, 400, "q", _(r, "La recherche est trop longue."));
+    if (!api_cursor(r, &f.after_id) || !api_limit(r, GROUPS_PAGE, GROUPS_API_PAGE_MAX, &limit))
+        return 0;
     rc = groups_list(r->db, r->a, &r->viewer, &f, limit, &items, &len, &next);
     if (rc == ERR_INVALID)
-        return reply_invalid(r, 400, "kind", _(r, "Le type doit être public, private ou secret."));
+        return api_reply_invalid(r, 400, "kind",
+                                 _(r, "Le type doit être public, private ou secret."));
     if (rc < 0)
         return http_reply_err(r, rc);
     list = json_array();
     for (size_t i = 0; i < len; i++)
         json_array_append_new(list, community_json(r, &items[i]));
     return http_reply_json(r, 200,
-                           json_pack("{s:o,s:o}", "items", list, "next", next_json(r, next)));
+                           json_pack("{s:o,s:o}", "items", list, "next", api_next(r, next)));
 }
 
 /*
@@ -171,7 +132,7 @@ static bool fields_from_json(struct req *r, json_t *body, struct groups_fields *
     json_t *value;
 
     if (!json_is_object(body)) {
-        reply_invalid(r, 400, "body", _(r, "Un objet JSON est attendu."));
+        api_reply_invalid(r, 400, "body", _(r, "Un objet JSON est attendu."));
         return false;
     }
     json_object_foreach(body, key, value)
@@ -183,12 +144,12 @@ static bool fields_from_json(struct req *r, json_t *body, struct groups_fields *
                                                               : NULL;
         const char *field = arena_strdup(r->a, key);
         if (!slot) {
-            reply_invalid(r, 400, field, _(r, "Ce champ n'existe pas."));
+            api_reply_invalid(r, 400, field, _(r, "Ce champ n'existe pas."));
             return false;
         }
         if (!json_is_string(value) ||
             strlen(json_string_value(value)) != json_string_length(value)) {
-            reply_invalid(r, 400, field, _(r, "Une chaîne de caractères est attendue."));
+            api_reply_invalid(r, 400, field, _(r, "Une chaîne de caractères est attendue."));
             return false;
         }
         *slot = arena_strdup(r->a, json_string_value(value));
@@ -284,17 +245,15 @@ static int people_list(struct req *r, enum groups_standing which)
         return http_reply_err(r, rc);
     if (!c.can_read || (which != GROUPS_MEMBER && c.standing != GROUPS_ANIMATOR))
         return http_reply_err(r, ERR_NOTFOUND);
-    if (!cursor_param(r, &after))
-        return reply_invalid(r, 400, "cursor", _(r, "Le curseur est invalide."));
-    if (!limit_param(r, &limit))
-        return reply_invalid(r, 400, "limit", _(r, "La limite va de 1 à 100."));
+    if (!api_cursor(r, &after) || !api_limit(r, GROUPS_PAGE, GROUPS_API_PAGE_MAX, &limit))
+        return 0;
     if ((rc = groups_members(r->db, r->a, c.id, which, after, limit, &items, &len, &next)) < 0)
         return http_reply_err(r, rc);
     list = json_array();
     for (size_t i = 0; i < len; i++)
         json_array_append_new(list, member_json(&items[i]));
     return http_reply_json(r, 200,
-                           json_pack("{s:o,s:o}", "items", list, "next", next_json(r, next)));
+                           json_pack("{s:o,s:o}", "items", list, "next", api_next(r, next)));
 }
 
 static int groups_api_members(struct req *r)
@@ -323,13 +282,13 @@ static int64_t member_id_from_body(struct req *r)
         return 0;
     if (!json_is_object(body)) {
         json_decref(body);
-        reply_invalid(r, 400, "body", _(r, "Un objet JSON est attendu."));
+        api_reply_invalid(r, 400, "body", _(r, "Un objet JSON est attendu."));
         return 0;
     }
     json_object_foreach(body, key, value)
     {
         if (strcmp(key, "member_id") != 0) {
-            reply_invalid(r, 400, arena_strdup(r->a, key), _(r, "Ce champ n'existe pas."));
+            api_reply_invalid(r, 400, arena_strdup(r->a, key), _(r, "Ce champ n'existe pas."));
             json_decref(body);
             return 0;
         }
@@ -339,7 +298,7 @@ static int64_t member_id_from_body(struct req *r)
         id = json_integer_value(value);
     json_decref(body);
     if (!id)
-        reply_invalid(r, 400, "member_id", _(r, "Identifiant de membre invalide."));
+        api_reply_invalid(r, 400, "member_id", _(r, "Identifiant de membre invalide."));
     return id;
 }
 
@@ -358,7 +317,7 @@ static int membership_result(struct req *r, int rc, const char *problem, int sta
                              int64_t member_id, const char *state, const char *role)
 {
     if (rc == ERR_INVALID && problem)
-        return reply_invalid(r, 400, "member_id", i18n_text(r->lang, problem));
+        return api_reply_invalid(r, 400, "member_id", i18n_text(r->lang, problem));
     if (rc < 0)
         return groups_reply_refused(r, rc, problem);
     return reply_membership(r, status, http_param_id(r, "id"), member_id, state, role);
@@ -415,7 +374,7 @@ static int groups_api_role(struct req *r)
         name = "member";
     json_decref(body);
     if (!name)
-        return reply_invalid(r, 400, "role", _(r, "Le rôle est « animator » ou « member »."));
+        return api_reply_invalid(r, 400, "role", _(r, "Le rôle est « animator » ou « member »."));
     rc = groups_role_set(r->db, r->a, &r->viewer, id, who, strcmp(name, "animator") == 0, &problem);
     if (rc == ERR_INVALID && problem)
         return http_reply_error(r, 404, "not_found", i18n_text(r->lang, problem));
@@ -514,9 +473,9 @@ static int pin_change(struct req *r, int64_t post_id, bool pin)
     if (rc == 0)
         rc = feed_post_pin(r->db, r->a, &r->viewer, post_id, pin);
     if (rc == ERR_NOTFOUND)
-        return reply_invalid(r, 404, "post_id",
-                             _(r, "Cette publication n'est pas dans la "
-                                  "communauté."));
+        return api_reply_invalid(r, 404, "post_id",
+                                 _(r, "Cette publication n'est pas dans la "
+                                      "communauté."));
     if (rc < 0)
         return http_reply_err(r, rc);
     return pin ? http_reply_json(
@@ -536,7 +495,7 @@ static int groups_api_pin(struct req *r)
         post_id = json_integer_value(value);
     json_decref(body);
     if (!post_id)
-        return reply_invalid(r, 400, "post_id", _(r, "Identifiant invalide."));
+        return api_reply_invalid(r, 400, "post_id", _(r, "Identifiant invalide."));
     return pin_change(r, post_id, true);
 }
 

@@ -13,6 +13,7 @@
 #include "photo.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../http/api.h"
 #include "../web/i18n.h"
 
 #include <jansson.h>
@@ -66,14 +67,6 @@ static json_t *person_json(struct req *r, const struct profile *p)
     return o;
 }
 
-/* 400 with the error envelope naming field. */
-static int reply_invalid(struct req *r, const char *field, const char *message)
-{
-    return http_reply_json(r, 400,
-                           json_pack("{s:{s:s,s:s,s:s}}", "error", "code", "invalid", "message",
-                                     message, "field", field));
-}
-
 /* A query parameter of at most max bytes (NULL when absent); false when longer. */
 static bool query_param(struct req *r, const char *name, size_t max, const char **out)
 {
@@ -93,16 +86,16 @@ int people_api_list(struct req *r)
 
     if (!query_param(r, "q", 100, &f.q) || !query_param(r, "department", 480, &f.department) ||
         !query_param(r, "site", 480, &f.site) || !query_param(r, "skill", 240, &f.skill))
-        return reply_invalid(r, "q", _(r, "La recherche est trop longue."));
+        return api_reply_invalid(r, 400, "q", _(r, "La recherche est trop longue."));
     cursor = http_query(r, "cursor");
     if (cursor && *cursor && (!str_to_i64(cursor, &f.after_id) || f.after_id < 0))
-        return reply_invalid(r, "cursor", _(r, "Le curseur est invalide."));
+        return api_reply_invalid(r, 400, "cursor", _(r, "Le curseur est invalide."));
     rc = people_directory_profiles(r->db, r->a, &r->viewer, &f, PEOPLE_API_PAGE, &items, &len,
                                    &next);
     if (rc == ERR_TOOBIG)
-        return reply_invalid(r, "q",
-                             _(r, "La recherche compte trop de mots : huit au plus, sans les "
-                                  "mots qui en commencent un autre."));
+        return api_reply_invalid(r, 400, "q",
+                                 _(r, "La recherche compte trop de mots : huit au plus, sans les "
+                                      "mots qui en commencent un autre."));
     if (rc < 0)
         return http_reply_err(r, rc);
     list = json_array();
@@ -216,14 +209,15 @@ int people_api_update(struct req *r)
     ok = json_is_object(body) && update_from_json(r, body, &u, &bad);
     json_decref(body);
     if (!ok && !bad)
-        return reply_invalid(r, "body", _(r, "Le corps doit être un objet JSON."));
+        return api_reply_invalid(r, 400, "body", _(r, "Le corps doit être un objet JSON."));
     if (!ok && !text_slot(&u, bad) && strcmp(bad, "skills") != 0)
-        return reply_invalid(r, bad, _(r, "Ce champ n'existe pas."));
+        return api_reply_invalid(r, 400, bad, _(r, "Ce champ n'existe pas."));
     if (!ok)
-        return reply_invalid(r, bad, i18n_text(r->lang, people_field_problem(bad)));
+        return api_reply_invalid(r, 400, bad, i18n_text(r->lang, people_field_problem(bad)));
     rc = people_profile_save(r->db, id, &u, &bad);
     if (rc == ERR_INVALID)
-        return reply_invalid(r, bad ? bad : "name", i18n_text(r->lang, people_field_problem(bad)));
+        return api_reply_invalid(r, 400, bad ? bad : "name",
+                                 i18n_text(r->lang, people_field_problem(bad)));
     if (rc < 0 || (rc = people_profile_load(r->db, r->a, id, &p)) < 0)
         return http_reply_err(r, rc);
     return http_reply_json(r, 200, person_json(r, &p));
@@ -238,7 +232,7 @@ static int api_follow_change(struct req *r, bool follow)
         return http_reply_err(r, ERR_NOTFOUND);
     rc = follow ? people_follow(r->db, r->viewer.id, id) : people_unfollow(r->db, r->viewer.id, id);
     if (rc == ERR_INVALID)
-        return reply_invalid(r, "id", _(r, "Vous ne pouvez pas vous suivre vous-même."));
+        return api_reply_invalid(r, 400, "id", _(r, "Vous ne pouvez pas vous suivre vous-même."));
     if (rc < 0)
         return http_reply_err(r, rc);
     return http_reply_no_content(r);

@@ -648,6 +648,10 @@ test('every GET route answers each actor by the rule table, and leaks nothing of
                         if (!variant && res.status === 200)
                             for (const good of mustShow(route, actor, k))
                                 if (!res.body.includes(good)) failures.push(`${where}: does not show ${good}`);
+                        /* The pinned post (the older one) heads the community's feed. */
+                        if (!variant && route.pattern === '/communities/{id}' && res.status === 200 && canRead(actor, k))
+                            if (!(res.body.indexOf(marker(k, 'post')) < res.body.indexOf(marker(k, 'attachpost'))))
+                                failures.push(`${where}: the pinned post does not come first`);
                     });
                 }
             }

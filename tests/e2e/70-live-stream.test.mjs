@@ -481,8 +481,8 @@ test('a follower mentioned in a post gets one "feed.new_posts" for it, and a not
     /* Léa follows Paul (above): the post reaches her feed once, whatever the reasons. */
     const lea = await bearerStream(LEA);
     const id = await postAs(PAUL, 'Une question pour @Léa Test');
-    await lea.next(isPost(id), 5000);
-    await lea.next('notifications.unread', 5000);
+    await lea.waitFor(isPost(id), 5000);
+    await lea.waitFor('notifications.unread', 5000);
     await settle(lea, LEA);
     assert.equal(lea.events.filter(isPost(id)).length, 1, `one event for one post: ${lea.summary()}`);
     lea.close();
@@ -495,7 +495,7 @@ test('"notifications.unread" brings the new count after a mention, and 0 after "
     const first = await noe.next('notifications.unread', 5000);
     assert.deepEqual(first.json, { count: 1 });
     /* Noé does not follow Paul: the mention alone brings the post to his feed. */
-    assert.deepEqual((await noe.next(isPost(id), 5000)).json, { add: 1, post_id: id });
+    assert.deepEqual((await noe.waitFor(isPost(id), 5000)).json, { add: 1, post_id: id });
     await call(ALICE, `/api/v1/posts/${id}/comments`, { method: 'POST', body: { body: 'Moi aussi @Noé Test' } }, 201);
     assert.deepEqual((await noe.next('notifications.unread', 5000)).json, { count: 2 });
     const res = await client.postWithCsrf('/notifications/read', {}, '/notifications');

@@ -4,7 +4,12 @@
  * skipped).  Node A is the harness's server; node B is spawned here on another port and
  * stopped with SIGTERM.  An event published through the database reaches node B's streams
  * (the delay is printed), a session made on A opens a stream on B, signing out on A ends
- * the stream on B, and Last-Event-ID resumes on B what was missed on A.
+ * the stream on B, and Last-Event-ID resumes on B what was missed on A.  With the features'
+ * own events: a post published through A (POST /api/v1/posts) reaches a follower's stream
+ * on B as "feed.new_posts", and neither a non-follower's nor a guest follower's; a post in
+ * a private community reaches its members' streams on B and not a non-member's; a mention
+ * made on B brings the notification count to a stream on A.  (A job enqueued once runs
+ * once with two nodes polling: 06-jobs-queue.)
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,10 +26,18 @@ const ALICE = { email: 'alice@example.test', name: 'Alice Martin', password: PW 
 const BRUNO = { email: 'bruno@example.test', name: 'Bruno Petit', password: PW };
 const CHLOE = { email: 'chloe@example.test', name: 'Chloé Roux', password: PW };
 const DAVID = { email: 'david@example.test', name: 'David Noir', password: PW };
+/* The features' events: Elsa posts; Fabien and Gus (a guest) follow her, Hélène does not. */
+const ELSA = { email: 'elsa@example.test', name: 'Elsa Blanc', password: PW };
+const FABIEN = { email: 'fabien@example.test', name: 'Fabien Gris', password: PW };
+const GUS = { email: 'gus@example.test', name: 'Gus Externe', password: PW, role: 'guest' };
+const HELENE = { email: 'helene@example.test', name: 'Hélène Vert', password: PW };
+const IVAN = { email: 'ivan@example.test', name: 'Ivan Animateur', password: PW, role: 'animator' };
+const FEATURE_USERS = [ELSA, FABIEN, GUS, HELENE, IVAN];
 
 let nodeA; /* startServer() */
 let nodeB; /* {url, proc, logs(), stop()} */
 const ids = {};
+const tokens = {}; /* email -> bearer token (FEATURE_USERS) */
 
 /* A second `ruche serve` on the same data directory; polls /healthz (bounded). */
 async function startNodeB(dataDir) {
@@ -73,9 +86,14 @@ async function startNodeB(dataDir) {
 
 before(async () => {
     if (SKIP) return;
-    nodeA = await startServer({ users: [ALICE, BRUNO, CHLOE, DAVID] });
+    nodeA = await startServer({ users: [ALICE, BRUNO, CHLOE, DAVID, ...FEATURE_USERS] });
     nodeB = await startNodeB(nodeA.dir);
     for (const u of [ALICE, BRUNO, CHLOE, DAVID]) ids[u.email] = await sse.memberId(nodeA.url, sse.bearer(await apiToken(nodeA.url, u.email, PW)));
+    /* One token each, made on node A, used on both nodes. */
+    for (const u of FEATURE_USERS) {
+        tokens[u.email] = await apiToken(nodeA.url, u.email, PW);
+        ids[u.email] = await sse.memberId(nodeB.url, sse.bearer(tokens[u.email]));
+    }
 });
 
 after(async () => {
@@ -246,4 +264,71 @@ test('40 concurrent publications reach streams on both nodes once each, also a s
         if (inversions) console.log(`# ${s.url}: ${inversions} id inversion(s) in live delivery (late commits): ${idsGot.join(',')}`);
         s.close();
     }
+});
+
+/* ---- the features' events across the nodes ---------------------------------------------------- */
+
+/* An API call by u on node base; asserts the status and returns the JSON body. */
+async function call(base, u, path, opts, status) {
+    const res = await new Client(base).json(path, { ...opts, headers: sse.bearer(tokens[u.email]) });
+    assert.equal(res.status, status, `${opts?.method ?? 'GET'} ${path} by ${u.email} on ${base}: ${res.status} ${res.body_text.slice(0, 300)}`);
+    return res.json_body;
+}
+
+const isPost = (postId) => (e) => e.event === 'feed.new_posts' && e.json?.post_id === postId;
+
+/* Publish a sentinel for u and wait for it on s: an event for u published earlier would be there. */
+async function settle(s, u) {
+    const kind = kindOf('sentinel');
+    await sse.publish(nodeA.dir, kind, { member: ids[u.email] });
+    await s.waitFor(kind, 3000);
+}
+
+test("a post published through node A reaches a follower's stream on node B, not a non-follower's nor a guest follower's", { skip: SKIP }, async () => {
+    /* Following is done on node B, posting on node A: one database. */
+    for (const u of [FABIEN, GUS]) await call(nodeB.url, u, `/api/v1/people/${ids[ELSA.email]}/follow`, { method: 'POST' }, 204);
+    const streams = new Map();
+    for (const u of [FABIEN, GUS, HELENE]) streams.set(u, await stream(nodeB.url, '/api/v1/live', sse.bearer(tokens[u.email])));
+    const t0 = Date.now();
+    const post = await call(nodeA.url, ELSA, '/api/v1/posts', { method: 'POST', body: { body: 'Publié sur le nœud A' } }, 201);
+    const e = await streams.get(FABIEN).next(isPost(post.id), 3000);
+    console.log(`# POST /api/v1/posts on A: "feed.new_posts" on B after ${e.at - t0} ms`);
+    assert.deepEqual(e.json, { add: 1, post_id: post.id });
+    for (const u of [GUS, HELENE]) {
+        const s = streams.get(u);
+        await settle(s, u);
+        assert.ok(!s.events.some((x) => x.event === 'feed.new_posts'), `nothing for ${u.email}: ${s.summary()}`);
+    }
+    /* What the event announces is there on node B. */
+    const feed = await call(nodeB.url, FABIEN, '/api/v1/feed', {}, 200);
+    assert.equal(feed.items[0].id, post.id);
+    for (const s of streams.values()) s.close();
+});
+
+test("a post in a private community reaches its members' streams on node B and not a non-member's", { skip: SKIP }, async () => {
+    const com = await call(nodeA.url, IVAN, '/api/v1/communities', { method: 'POST', body: { name: 'Deux nœuds', purpose: 'Tester la diffusion entre nœuds.', visibility: 'private' } }, 201);
+    await call(nodeB.url, FABIEN, `/api/v1/communities/${com.id}/join`, { method: 'POST' }, 200); /* a request, on B */
+    await call(nodeA.url, IVAN, `/api/v1/communities/${com.id}/requests/${ids[FABIEN.email]}/approve`, { method: 'POST' }, 200);
+    await call(nodeA.url, IVAN, `/api/v1/communities/${com.id}/members`, { method: 'POST', body: { member_id: ids[GUS.email] } }, 201);
+    const member = await stream(nodeB.url, '/api/v1/live', sse.bearer(tokens[FABIEN.email]));
+    const guest = await stream(nodeB.url, '/api/v1/live', sse.bearer(tokens[GUS.email]));
+    const outsider = await stream(nodeB.url, '/api/v1/live', sse.bearer(tokens[HELENE.email]));
+    const author = await stream(nodeB.url, '/api/v1/live', sse.bearer(tokens[IVAN.email]));
+    const post = await call(nodeA.url, IVAN, '/api/v1/posts', { method: 'POST', body: { body: 'Réservé aux membres', community_id: com.id } }, 201);
+    await member.next(isPost(post.id), 3000);
+    await guest.next(isPost(post.id), 3000); /* a guest added to the community is one of its members */
+    for (const [s, u] of [[outsider, HELENE], [author, IVAN]]) {
+        await settle(s, u);
+        assert.ok(!s.events.some(isPost(post.id)), `nothing for ${u.email}: ${s.summary()}`);
+    }
+    for (const s of [member, guest, outsider, author]) s.close();
+});
+
+test('a mention made through node B brings the notification count to a stream on node A', { skip: SKIP }, async () => {
+    const onA = await stream(nodeA.url, '/api/v1/live', sse.bearer(tokens[HELENE.email]));
+    const post = await call(nodeB.url, ELSA, '/api/v1/posts', { method: 'POST', body: { body: 'Une question pour @Hélène Vert' } }, 201);
+    const count = await onA.waitFor('notifications.unread', 3000);
+    assert.equal(count.json.count, 1);
+    await onA.waitFor(isPost(post.id), 3000);
+    onA.close();
 });
