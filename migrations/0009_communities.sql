@@ -21,6 +21,8 @@ CREATE TABLE community (
 );
 CREATE UNIQUE INDEX community_name ON community(name_folded);
 CREATE INDEX community_activity ON community(archived_ms, last_activity_ms);
+-- The directory: listed (not archived) communities in name order (groups_list()).
+CREATE INDEX community_listed ON community(archived_ms, name_folded);
 
 -- Membership: a member (state 'member') is an 'animator' or a 'member';
 -- a request to join a private community and an invitation wait in their

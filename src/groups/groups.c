@@ -761,21 +761,35 @@ int groups_list(struct db *db, struct arena *a, const struct viewer *v,
         return ERR_INVALID;
     if (v->id == 0)
         return 0;
-    q = db_query(db,
-                 "SELECT " COMMUNITY_COLUMNS " FROM community c LEFT JOIN community_member m"
-                 " ON m.community_id = c.id AND m.account_id = ?"
-                 " WHERE (CASE WHEN ? = 1 THEN m.state = 'invited' ELSE"
-                 " c.archived_ms = 0 AND (m.state = 'member'"
-                 " OR (? = 0 AND c.visibility <> 'secret')) END)"
-                 " AND (? = '' OR c.visibility = ?)"
-                 " AND (? = 0 OR m.state = 'member')"
-                 " AND (? = '' OR c.name_folded LIKE ? ESCAPE '\\')"
-                 " AND (? = 0 OR c.name_folded > (SELECT name_folded FROM community WHERE id = ?))"
-                 " ORDER BY c.name_folded LIMIT ?"
-                 " /*scan-ok: walks community_name in order until the page is full*/",
-                 DB_I64(v->id), DB_BOOL(f->invited), DB_BOOL(v->role == ROLE_GUEST), DB_TEXT(kind),
-                 DB_TEXT(kind), DB_BOOL(f->mine), DB_TEXT(like), DB_TEXT(like), DB_I64(f->after_id),
-                 DB_I64(f->after_id), DB_I64(limit + 1));
+    if (f->invited || f->mine || v->role == ROLE_GUEST)
+        /* Only v's own communities (guests see no other): from v's memberships, not by
+         * walking every community in name order to find a few. */
+        q = db_query(
+            db,
+            "SELECT " COMMUNITY_COLUMNS " FROM community_member m"
+            " JOIN community c ON c.id = m.community_id"
+            " WHERE m.account_id = ? AND m.state = (CASE WHEN ? = 1 THEN 'invited'"
+            " ELSE 'member' END) AND (? = 1 OR c.archived_ms = 0)"
+            " AND (? = '' OR c.visibility = ?)"
+            " AND (? = '' OR c.name_folded LIKE ? ESCAPE '\\')"
+            " AND (? = 0 OR c.name_folded > (SELECT name_folded FROM community WHERE id = ?))"
+            " ORDER BY c.name_folded LIMIT ? /*sort-ok: the communities of one member*/",
+            DB_I64(v->id), DB_BOOL(f->invited), DB_BOOL(f->invited), DB_TEXT(kind), DB_TEXT(kind),
+            DB_TEXT(like), DB_TEXT(like), DB_I64(f->after_id), DB_I64(f->after_id),
+            DB_I64(limit + 1));
+    else
+        q = db_query(
+            db,
+            "SELECT " COMMUNITY_COLUMNS " FROM community c LEFT JOIN community_member m"
+            " ON m.community_id = c.id AND m.account_id = ?"
+            " WHERE c.archived_ms = 0 AND (m.state = 'member' OR c.visibility <> 'secret')"
+            " AND (? = '' OR c.visibility = ?)"
+            " AND (? = '' OR c.name_folded LIKE ? ESCAPE '\\')"
+            " AND (? = 0 OR c.name_folded > (SELECT name_folded FROM community WHERE id = ?))"
+            " ORDER BY c.name_folded LIMIT ?"
+            " /*scan-ok: walks community_name in order until the page is full*/",
+            DB_I64(v->id), DB_TEXT(kind), DB_TEXT(kind), DB_TEXT(like), DB_TEXT(like),
+            DB_I64(f->after_id), DB_I64(f->after_id), DB_I64(limit + 1));
     while (db_row(q)) {
         if (*len == limit) {
             *next = (*items)[limit - 1].id;

@@ -221,10 +221,10 @@ test('Nina reacts with a click, sees the count and "Qui a réagi", and un-reacts
     await page.goto(`${srv.url}/posts/${P.post}`);
     const card = page.locator(`#post-${P.post}`);
     let loaded = page.waitForEvent('load');
-    await card.locator('button.reaction[title="Bravo"]').click();
+    await card.locator('button.reaction:has-text("Bravo")').click();
     await loaded;
     assert.equal(page.url(), `${srv.url}/posts/${P.post}`);
-    const bravo = page.locator(`#post-${P.post} button.reaction[title="Bravo"]`);
+    const bravo = page.locator(`#post-${P.post} button.reaction:has-text("Bravo")`);
     assert.equal(await bravo.getAttribute('aria-pressed'), 'true');
     assert.equal(await bravo.locator('.count').textContent(), '1');
     const who = page.locator('details.reactors');
@@ -235,7 +235,7 @@ test('Nina reacts with a click, sees the count and "Qui a réagi", and un-reacts
     loaded = page.waitForEvent('load');
     await bravo.click();
     await loaded;
-    const again = page.locator(`#post-${P.post} button.reaction[title="Bravo"]`);
+    const again = page.locator(`#post-${P.post} button.reaction:has-text("Bravo")`);
     assert.equal(await again.getAttribute('aria-pressed'), 'false');
     assert.equal(await again.locator('.count').count(), 0);
     assert.equal(await page.locator('details.reactors').count(), 0);
