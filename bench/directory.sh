@@ -185,7 +185,8 @@ starting with "$Q" are the rows \`word >= '$Q' AND word < '${Q%?}$(python3 -c 'i
 carry the directory's sort key; only the 30 rows of the page are then read from \`account\`
 and \`profile\`.  The work is the number of members the first (longest) query word matches,
 sorted by name: $N_Q of the $TOTAL accounts for "$Q" (${US_q:-?} µs of CPU per request),
-$N_Q2 for "$Q2" (its longest word; the other word is one index probe per candidate,
+$N_Q2 for "$Q2" (its longest word; the other word costs one probe of \`person_word_account\`
+per candidate, at random places in that index, which costs more than reading the candidates:
 ${US_q2:-?} µs), and $N_LETTER for the one-letter "$LETTER", the worst case of this data
 (${US_letter:-?} µs, p99 ${P99_letter:-?}); "$MISS" reads $N_MISS index entries
 (${US_miss:-?} µs, close to the cost of the page itself).  A search no longer walks the

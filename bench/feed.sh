@@ -277,9 +277,12 @@ if [[ -s "$TMP/perf-children.txt" ]]; then
     MEANING+="  Where the SQLite page's time goes (profile below): the feed block
 $(pc feed_home_block) (its query, \`home_list\`, $(pc home_list); the cards $(pc feed_post_card)), the people blocks beside it
 $(pc home_people_blocks) (suggestions $(pc people_suggestions_block), newcomers $(pc people_newcomers),
-birthdays $(pc people_birthdays_block)) and the network count $(pc network_block): at $(num "$MEMBERS") members those blocks
-scan the account table on every request, and SQLite reads its pages from the kernel (\`pread\`
-$(pc __libc_pread64 __libc_pread __pread64)) because its page cache (2 MiB by default) holds little of a $DB_MIB MiB database."
+birthdays $(pc people_birthdays_block)) and the network count $(pc network_block): at $(num "$MEMBERS") active members,
+the newcomers block sorts every account on each request, and the suggestions block reads up to
+200 colleagues of the member's department and then, for each, whether they share a community,
+their photo's visibility and their skills, one query each (the xacts/req of the PostgreSQL
+rows); SQLite also reads its pages from the kernel (\`pread\` $(pc __libc_pread64 __libc_pread __pread64)) because its page cache
+(2 MiB by default) holds little of a $DB_MIB MiB database."
 fi
 MEANING+="
 

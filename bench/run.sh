@@ -8,6 +8,8 @@
 #   bench/directory.sh the directory search on 100,000 generated members (SQLite)
 #   bench/feed.sh     the home feed on 10,000 generated members and 1,000,000 posts: SQLite,
 #                     PostgreSQL, two nodes behind nginx, beside nginx's static ceiling
+#   bench/communities.sh a community of 2,000 members and 10,000 posts, the directory of 2,000
+#                     communities, a thread of 10 replies: SQLite, PostgreSQL, beside nginx
 #
 # Builds nothing: it uses $RUCHE_BIN, else build-release/ruche, else build/ruche (`make bench`
 # builds the release binary first).  One PostgreSQL server (tools/pg-test-server, in a
@@ -16,7 +18,7 @@
 # process started is stopped by its PID on exit, failure included (see bench/lib.sh).
 # A script that fails leaves a note in its section and makes this one exit 1.
 #
-# Environment: BENCH_OUT (<repo>/BENCHMARKS.md), BENCH_PARTS ("home cluster streams directory feed"),
+# Environment: BENCH_OUT (<repo>/BENCHMARKS.md), BENCH_PARTS ("home cluster streams directory feed communities"),
 #              BENCH_QUIET_WAIT (10 s), and those of bench/lib.sh and the scripts.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,7 +26,7 @@ bench_init run
 need "$WRK" curl "$NGINX" psql node python3
 
 OUT=${BENCH_OUT:-$REPO/BENCHMARKS.md}
-PARTS=${BENCH_PARTS:-home cluster streams directory feed}
+PARTS=${BENCH_PARTS:-home cluster streams directory feed communities}
 START=$(date +%s)
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -116,11 +118,12 @@ cat <<EOF
 make bench     # = meson setup build-release --buildtype=release -Db_ndebug=true (once);
                #   ninja -C build-release; RUCHE_BIN=build-release/ruche bench/run.sh
 # each part alone (starts its own PostgreSQL): bench/home.sh, bench/cluster.sh, bench/streams.sh,
-#   bench/directory.sh (SQLite only), bench/feed.sh
+#   bench/directory.sh (SQLite only), bench/feed.sh, bench/communities.sh
 # environment: WRK_DURATION=10s WRK_CONNECTIONS=64 BENCH_STREAMS=10000 BENCH_PUBLISHES=200 BENCH_PERF=0
 #   BENCH_FEED_MEMBERS=10000 BENCH_FEED_FOLLOWS=200 BENCH_FEED_POSTS=1000000
 #   BENCH_MEMBERS=100000 BENCH_DIRECTORY_Q=helene BENCH_DIRECTORY_Q2='hel mar' BENCH_DIRECTORY_LETTER=m
 #   BENCH_DIRECTORY_SKILL=comptabilite
+#   BENCH_COMMUNITY_ORG=5000 BENCH_COMMUNITIES=2000 BENCH_COMMUNITY_MEMBERS=2000 BENCH_COMMUNITY_POSTS=10000
 
 # instances
 tools/pg-test-server start \$PGDIR/pg            # PGDIR=\$(mktemp -d /tmp/ruche-pg.XXXXXX); chmod 755 \$PGDIR
@@ -164,6 +167,13 @@ RUCHE_TOKEN=… $WRK_CMD -s bench/bearer.lua http://127.0.0.1:\$PORT/api/v1/feed
 RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua http://127.0.0.1:\$NGINX_PORT/   # nginx → nodes A + B
 $WRK_CMD http://127.0.0.1:\$NGINX_STATIC_PORT/page.html                                     # the ceiling
 $WRK_CMD http://127.0.0.1:\$NGINX_PORT/      # nginx serving the saved page of ?q=helene
+
+# 8. communities (SQLite, then PostgreSQL: the same generation, ANALYZE; prints community_id=, discussion_id=)
+$REL_BIN debug-generate --data \$DIR --members 5000 --communities 2000 --community-members 2000 --community-posts 10000 --seed 1
+RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua http://127.0.0.1:\$PORT/communities/\$COMMUNITY_ID
+RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua http://127.0.0.1:\$PORT/communities
+RUCHE_COOKIE="ruche_session=…" $WRK_CMD -s bench/cookie.lua http://127.0.0.1:\$PORT/discussions/\$DISCUSSION_ID
+$WRK_CMD http://127.0.0.1:\$NGINX_PORT/thread.html   # and community.html, directory.html: the saved pages
 \`\`\`
 EOF
 } >"$OUT"

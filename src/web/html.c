@@ -49,8 +49,10 @@ static char lower_ascii(char c)
 /* Append c, lower-cased, to the NUL-terminated name in dst, dropping what does not fit. */
 static void name_add(char *dst, size_t cap, char c)
 {
-    size_t len = strlen(dst);
+    size_t len = 0;
 
+    while (len < cap && dst[len]) /* a few bytes: cheaper inline than a strlen() call per byte */
+        len++;
     if (len + 1 < cap) {
         dst[len] = lower_ascii(c);
         dst[len + 1] = '\0';
@@ -60,7 +62,7 @@ static void name_add(char *dst, size_t cap, char c)
 /* The '>' of a tag: raw text follows <script> and <style>, text anything else. */
 static void tag_close(struct html *h)
 {
-    if (!strcmp(h->tag, "script") || !strcmp(h->tag, "style")) {
+    if (h->tag[0] == 's' && (!strcmp(h->tag, "script") || !strcmp(h->tag, "style"))) {
         h->state = HS_RAWTEXT;
         h->in_script = true;
         h->raw_match = 0;
@@ -163,10 +165,60 @@ static void scan_char(struct html *h, char c)
     }
 }
 
+/*
+ * In a tag or attribute name: append the bytes of s (at most n) that continue the name to dst
+ * at once, as scan_char() would one by one; returns how many there were.
+ */
+static size_t name_run(char *dst, size_t cap, const char *s, size_t n, bool is_attr)
+{
+    size_t len = 0, run = 0;
+
+    while (len < cap && dst[len])
+        len++;
+    for (; run < n; run++) {
+        char c = s[run];
+        if (c == '>' || c == '/' || is_space(c) || (is_attr && c == '='))
+            break;
+        if (len + 1 < cap)
+            dst[len++] = lower_ascii(c);
+    }
+    dst[len] = '\0';
+    return run;
+}
+
+/*
+ * Move the tokenizer over n literal bytes.  What scan_char() does byte by byte, but faster
+ * where it can: in text and in quoted values only one byte can change the state ('<', or the
+ * closing quote), so memchr() skips to it; a tag or attribute name is taken as one run.
+ * Every other byte goes through scan_char().
+ */
 static void scan(struct html *h, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        scan_char(h, s[i]);
+    size_t i = 0;
+
+    while (i < n) {
+        size_t run = 0;
+        char stop = h->state == HS_TEXT            ? '<'
+                    : h->state == HS_ATTR_VALUE_DQ ? '"'
+                    : h->state == HS_ATTR_VALUE_SQ ? '\''
+                                                   : '\0';
+
+        if (stop) {
+            const char *hit = memchr(s + i, stop, n - i);
+            if (!hit)
+                return;
+            i = (size_t)(hit - s);
+        } else if (h->state == HS_TAG_NAME && !(s[i] == '/' && h->tag[0] == '\0')) {
+            run = name_run(h->tag, sizeof(h->tag), s + i, n - i, false); /* not an end tag's '/' */
+        } else if (h->state == HS_ATTR_NAME) {
+            run = name_run(h->attr, sizeof(h->attr), s + i, n - i, true);
+        }
+        if (run) {
+            i += run;
+            continue;
+        }
+        scan_char(h, s[i++]);
+    }
 }
 
 /* Write literal bytes and follow them with the tokenizer. */

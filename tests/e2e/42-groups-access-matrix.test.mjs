@@ -116,10 +116,11 @@ function scopeOf(pattern) {
 /*
  * The kind of a GET route about a community, which decides its status:
  *   head     the community's name, purpose and cover: whoever knows it;
- *   manage   its animators' pages (403 for others who know it; 403 too once archived);
+ *   manage   its animators' edit page (403 for others who know it, and once archived);
+ *   manage-api the lists of its pending requests and invitations: its animators (404 for all others);
  *   write    a form to write in it: its members while not archived (403 for other readers);
  *   author   the edit or delete page of a post, comment, thread or reply (403 for other readers);
- *   tag      a tag's page: any member of the site (only what they read is listed);
+ *   tag      a tag's page: anyone signed in, guests too (it lists only what they read);
  *   content  everything else: whoever may read the community's content.
  */
 const GET_KINDS = [
@@ -134,7 +135,7 @@ const GET_KINDS = [
 const getKind = (pattern) => (GET_KINDS.find(([re]) => re.test(pattern)) || [null, 'content'])[1];
 
 /* Who, besides the author, may open the delete page of subject (a reader of it). */
-function mayDelete(actor, subject, k) {
+function mayDelete(actor, subject) {
     if (actor === AUTHOR[subject]) return true;
     if (subject === 'comment' || subject === 'reply') return actor === 'animator';
     return actor === 'animator' || actor === 'admin';
@@ -167,7 +168,7 @@ function expectGet(route, actor, k) {
         case 'author': {
             if (!canRead(actor, k)) return 404;
             const deleting = route.pattern.endsWith('/delete');
-            const allowed = deleting ? mayDelete(actor, subject, k) : actor === AUTHOR[subject];
+            const allowed = deleting ? mayDelete(actor, subject) : actor === AUTHOR[subject];
             return allowed && k !== 'archived' ? 200 : 403;
         }
         case 'tag': /* any signed-in member: it lists only what they read */
