@@ -44,6 +44,9 @@ AUTHOR_TOKEN=$(curl -s -H 'Content-Type: application/json' \
     --data "$(python3 -c 'import json, sys; print(json.dumps({"email": sys.argv[1], "password": sys.argv[2]}))' "$AUTHOR_EMAIL" "$AUTHOR_PASSWORD")" \
     "http://127.0.0.1:$PA/api/v1/session" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("token", ""))')
 [[ -n "$AUTHOR_TOKEN" ]] || die "no API token for $AUTHOR_EMAIL"
+# Event rows one post writes: one per active follower who is not a guest (live_publish_followers).
+ROWS_PER_POST=$(psql -At "$DB_URL" -c "SELECT count(*) FROM follow f JOIN account a ON a.id = f.follower_id
+    JOIN account w ON w.id = f.followed_id WHERE w.email = '$AUTHOR_EMAIL' AND a.role <> 'guest' AND a.status = 'active'")
 
 # ---- nginx: one upstream per case, proxy settings from docs/nginx.conf ----------------
 
@@ -209,6 +212,18 @@ From the event row's creation, that last part takes $(fx "$(jd j.nodes.B?.fromRo
 the rest is the request itself ($(fx "$(jd j.postMs.p50)") ms p50 from sending the \`POST\` to its 201: parsing, the post, its
 tags, one event row per follower, the commit).  nginx (unbuffered \`/live\`) adds little:
 $(fx "$(jd j.nodes.nginx?.fromPost.p50)") ms p50."
+if awk -v p="$(jd j.nodes.B?.fromRow.p99)" 'BEGIN { exit !(p + 0 > 500) }'; then
+    MEANING5+="
+
+**The p99 is the dispatcher's, not the network's.**  Each post here writes $ROWS_PER_POST event rows
+(one per follower), and a post goes out every few tens of milliseconds.  \`dispatch_new()\` in
+\`src/live/live.c\` reads \`WHERE id > last_id OR created_ms > now - LIVE_LATE_MS ORDER BY id
+LIMIT LIVE_BATCH\` (3 s, 1,000 rows): once the last 3 s hold more than 1,000 rows, that query returns
+only rows already delivered (the ring skips them) and the new ones wait until the oldest leave
+the 3 s window, up to 3 s later, on every node at once.  A single post by a member with more
+than 1,000 followers would do the same to its own last followers.  Reading the new rows
+(\`id > last_id\`) in their own query, repeated while a batch comes back full, would remove it."
+fi
 
 {
 cat <<EOF

@@ -72,7 +72,7 @@ fetch() {
 }
 
 ROWS=()
-declare -A RPS=() P99=() BYTES=()
+declare -A RPS=() P99=() BYTES=() CPU=()
 # measure KEY LABEL URL "PIDS" [PG]: wrk (cookie for pages, bearer token for the API) with CPU
 # accounting; adds a table row.  With PG set, PostgreSQL's CPU and transactions per request too.
 measure() {
@@ -99,7 +99,7 @@ measure() {
         cpu="ruche $cpu + postgres $(us_per_req "${WRK_DELTA[pg_ticks]:-0}" "$n")"
         cpu+=" ($(awk -v x="${WRK_DELTA[xacts]:-0}" -v n="$n" 'BEGIN { if (n > 0) printf "%.1f", x / n; else print "?" }') xacts/req)"
     fi
-    RPS[$key]=$rps P99[$key]=$p99 BYTES[$key]=$bytes
+    RPS[$key]=$rps P99[$key]=$p99 BYTES[$key]=$bytes CPU[$key]=$(us_per_req "$WRK_SERVER_TICKS" "$n")
     ROWS+=("| $label | $cards ($bytes B) | $rps$extra | $p50 | $p99 | $cpu | $WRK_OTHER | @RATIO:$key@ |")
 }
 
@@ -256,6 +256,8 @@ p99_verdict() {
     v=$(ms "${P99[$k]}")
     if awk -v v="$v" 'BEGIN { exit !(v < 20) }'; then echo "under 20 ms ($v ms)"; else echo "**above 20 ms ($v ms)**"; fi
 }
+# The CPU µs per request of a row (measure KEY).
+us_per_req_row() { echo "${CPU[$1]}"; }
 # pc FUNCTION...: the inclusive share of the first FUNCTION found in the profile, with its "%".
 pc() {
     local f v
@@ -268,27 +270,37 @@ pc() {
 
 MEANING="**What this means.** The benchmark's member follows $FOLLOWED members, who wrote
 $(num "$SOURCES_POSTS") of the $(num "$POSTS") posts (about $(awk -v a="$SOURCES_POSTS" -v b="$POSTS" 'BEGIN { printf "%.1f", 100 * a / b }') %).  The feed's first page alone
-(\`/api/v1/feed\`) answers with a p99 $(p99_verdict sq-api) on SQLite and $(p99_verdict pg-api) on
-PostgreSQL, at $(ratio "${RPS[sq-api]}" "${RPS[static-api]}")× and $(ratio "${RPS[pg-api]}" "${RPS[static-api]}")× the requests/s nginx serves a file of its size.  The whole
-home page, $(num "${BYTES[sq-page]}") bytes with its 20 cards, the compose form and the people blocks beside the feed,
-has a p99 $(p99_verdict sq-page) on SQLite and $(p99_verdict pg-page) on PostgreSQL
-($(ratio "${RPS[sq-page]}" "${RPS[static-page]}")× and $(ratio "${RPS[pg-page]}" "${RPS[static-page]}")× nginx)."
+(\`/api/v1/feed\`) costs $(us_per_req_row sq-api) µs of CPU on SQLite and answers with a p99 $(p99_verdict sq-api);
+on PostgreSQL, $(p99_verdict pg-api).  At 64 connections a request mostly waits for those ahead of it
+(p50 ≈ 64 ÷ requests/s): a p99 under 20 ms at this concurrency needs more than 3,200 requests/s, about
+0.6 ms of CPU per request for the server and wrk together on these two cores.  The whole home page
+($(num "${BYTES[sq-page]}") bytes: 20 cards, the compose form and the blocks beside the feed) has a p99 $(p99_verdict sq-page)
+on SQLite and $(p99_verdict pg-page) on PostgreSQL ($(ratio "${RPS[sq-page]}" "${RPS[static-page]}")× and $(ratio "${RPS[pg-page]}" "${RPS[static-page]}")× nginx)."
 if [[ -s "$TMP/perf-children.txt" ]]; then
-    MEANING+="  Where the SQLite page's time goes (profile below): the feed block
-$(pc feed_home_block) (its query, \`home_list\`, $(pc home_list); the cards $(pc feed_post_card)), the people blocks beside it
-$(pc home_people_blocks) (suggestions $(pc people_suggestions_block), newcomers $(pc people_newcomers),
-birthdays $(pc people_birthdays_block)) and the network count $(pc network_block): at $(num "$MEMBERS") active members,
-the newcomers block sorts every account on each request, and the suggestions block reads up to
-200 colleagues of the member's department and then, for each, whether they share a community,
-their photo's visibility and their skills, one query each (the xacts/req of the PostgreSQL
-rows); SQLite also reads its pages from the kernel (\`pread\` $(pc __libc_pread64 __libc_pread __pread64)) because its page cache
-(2 MiB by default) holds little of a $DB_MIB MiB database."
+    MEANING+="  Where the SQLite page's time goes (profile below): the feed block $(pc feed_home_block)
+(its query, \`feed_list\`, $(pc feed_list); the cards $(pc feed_post_card)); beside it the newcomers block $(pc people_newcomers),
+the suggestions $(pc people_suggestions_block), the birthdays $(pc people_birthdays_block) and the network count $(pc network_block).  At
+$(num "$MEMBERS") active members the newcomers block sorts every account on each request, and the suggestions
+block reads up to 200 colleagues of the member's department and then, for each, whether they
+share a community, their photo's visibility and their skills, one query each: the xacts/req of
+the PostgreSQL rows, where each query is a round trip.  SQLite also reads its pages from the
+kernel (\`pread\` $(pc __libc_pread64 __libc_pread __pread64)) because its page cache (2 MiB by default) holds little of a
+$DB_MIB MiB database."
 fi
-MEANING+="
+if awk -v a="${RPS[two-page]}" -v b="${RPS[pg-page]}" 'BEGIN { exit !(a > b) }'; then
+    MEANING+="
 
 Two nodes behind nginx on PostgreSQL serve $(ratio "${RPS[two-page]}" "${RPS[pg-page]}")× the pages of one node
-direct (requests split $SPLIT between the nodes on \`/\` and the API), on the same two cores: a second node adds worker threads waiting for
-PostgreSQL, not CPU."
+direct (requests split $SPLIT between the nodes), on the same two cores: a second node adds worker
+threads waiting for PostgreSQL, not CPU."
+else
+    MEANING+="
+
+Two nodes behind nginx on PostgreSQL serve $(ratio "${RPS[two-page]}" "${RPS[pg-page]}")× the pages of one node direct
+(requests split $SPLIT between the nodes): with that many queries per page, PostgreSQL's CPU is
+the limit, and a second node only adds requests waiting for it (wrk counts those that took more
+than 2 s as socket errors)."
+fi
 
 {
 cat <<EOF

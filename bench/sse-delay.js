@@ -10,7 +10,9 @@
 // event carrying that post's id on every stream (5 s at most).  Reported per node:
 // received - t (the whole path: HTTP request, the post's transaction, the event row, NOTIFY,
 // each node's dispatcher, the stream) and received - created_ms (from the event row's own
-// time, whole milliseconds), plus the POST's own response time.
+// time, whole milliseconds), plus the POST's own response time.  Durations use the monotonic
+// clock (performance.now()); what is compared with created_ms uses the wall clock (Date.now(),
+// the server's CLOCK_REALTIME), since the two drift apart over a run.
 'use strict';
 const http = require('http');
 const { execFileSync } = require('child_process');
@@ -18,7 +20,7 @@ const { SseStream, now, pct, sleep } = require('./sse.js');
 
 const cfg = JSON.parse(process.argv[2]);
 const res = { count: cfg.count, nodes: {}, postMs: null, errors: [] };
-const recv = {}; // recv[node][post_id] = time received
+const recv = {}; // recv[node][post_id] = {t, wall}: time received (monotonic, wall clock)
 let want = null; // {id, pending: Set of node names, done}
 
 function summary(xs) {
@@ -66,7 +68,7 @@ function publish(body) {
                 let p;
                 try { p = JSON.parse(ev.data); } catch { return; }
                 if (typeof p.post_id !== 'number' || recv[node.name][p.post_id] !== undefined) return;
-                recv[node.name][p.post_id] = t;
+                recv[node.name][p.post_id] = { t, wall: Date.now() };
                 if (want && want.id === p.post_id) {
                     want.pending.delete(node.name);
                     if (!want.pending.size) want.done();
@@ -77,10 +79,11 @@ function publish(body) {
         await s.open(10000);
         streams.push(s);
     }
-    const sent = {}; // post id -> t
+    const sent = {}; // post id -> {t, wall}
     const postMs = [];
     for (let i = 0; i < cfg.count; i++) {
         const t = now();
+        const wall = Date.now();
         let id;
         try {
             id = await publish(`Mesure du délai de publication n° ${i + 1}. #banc`);
@@ -89,7 +92,7 @@ function publish(body) {
             continue;
         }
         postMs.push(now() - t);
-        sent[id] = t;
+        sent[id] = { t, wall };
         const pending = new Set(cfg.nodes.map((n) => n.name).filter((n) => recv[n][id] === undefined));
         if (pending.size) {
             const arrived = new Promise((resolve) => { want = { id, pending, done: resolve }; });
@@ -117,14 +120,14 @@ function publish(body) {
         let missed = 0;
         for (const id of ids) {
             if (r[id] === undefined) { missed++; continue; }
-            fromT.push(r[id] - sent[id]);
-            if (created[id] !== undefined) fromRow.push(r[id] - created[id]);
+            fromT.push(r[id].t - sent[id].t);
+            if (created[id] !== undefined) fromRow.push(r[id].wall - created[id]);
         }
         res.nodes[node.name] = { received: ids.length - missed, missed, fromPost: summary(fromT), fromRow: summary(fromRow) };
     }
     res.posted = ids.length;
     res.postMs = summary(postMs);
-    res.rowAfterPost = summary(ids.filter((id) => created[id] !== undefined).map((id) => created[id] - sent[id]));
+    res.rowAfterPost = summary(ids.filter((id) => created[id] !== undefined).map((id) => created[id] - sent[id].wall));
     for (const s of streams) s.destroy();
     agent.destroy();
     process.stdout.write(JSON.stringify(res, null, 1) + '\n');

@@ -261,6 +261,10 @@ static int sqlite_open(struct db *db, const char *path)
         rc = db_exec(db, "PRAGMA foreign_keys = ON");
     if (rc == 0)
         rc = db_exec(db, "PRAGMA synchronous = NORMAL");
+    /* Reads map the file (shared by every connection) rather than copy it into each one's small
+     * page cache: the home feed of a large instance spent a sixth of its time in pread. */
+    if (rc == 0)
+        rc = db_exec(db, "PRAGMA mmap_size = 1073741824");
     if (rc < 0) {
         db_cache_clear(db);
         sqlite3_close(handle);

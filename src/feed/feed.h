@@ -12,7 +12,8 @@
  * condition on the alias p of the post table that every query listing or
  * loading posts includes with its arguments FEED_VISIBLE_ARGS(viewer):
  * a post on a profile is readable by every member but guests, and by its
- * author.  (Communities add their rule there.)
+ * author.  (Communities add their rule there; a community's own feed uses
+ * FEED_COMMUNITY_VISIBLE_SQL, the same rule stated once for that community.)
  *
  * Feeds are newest first, by post id, with keyset pagination: a cursor is
  * the id of the last post shown, and the next page holds the posts with a
@@ -57,6 +58,20 @@ struct app;
 #define FEED_VISIBLE_ARGS(v)                                                                       \
     DB_BOOL((v)->role == ROLE_GUEST), DB_I64((v)->id), DB_BOOL((v)->role == ROLE_GUEST),           \
         DB_I64((v)->id)
+
+/*
+ * FEED_VISIBLE_SQL for the posts of one community, in a query that also says
+ * p.community_id = that id: the same rule, about the community rather than
+ * each post, so that it is evaluated once (PostgreSQL would otherwise hash
+ * every community the viewer may read, on every page).  Arguments:
+ * FEED_COMMUNITY_VISIBLE_ARGS(v, community id), in this order.
+ */
+#define FEED_COMMUNITY_VISIBLE_SQL                                                                 \
+    "EXISTS (SELECT 1 FROM community vc WHERE vc.id = ?"                                           \
+    " AND ((vc.visibility = 'public' AND ? = 0) OR EXISTS (SELECT 1 FROM community_member vm"      \
+    " WHERE vm.community_id = vc.id AND vm.account_id = ? AND vm.state = 'member')))"
+#define FEED_COMMUNITY_VISIBLE_ARGS(v, community)                                                  \
+    DB_I64(community), DB_BOOL((v)->role == ROLE_GUEST), DB_I64((v)->id)
 
 /* ---- reactions ------------------------------------------------------------ */
 

@@ -70,7 +70,8 @@ static json_t *post_json(struct req *r, const struct feed_post *p)
                         p->my_reaction == FEED_REACTION_NONE
                             ? json_null()
                             : json_string(feed_reaction_name(p->my_reaction)));
-    json_object_set_new(o, "tags", tags_json(r, p->id));
+    /* Only a body with a '#' can hold a tag: spare the others a query. */
+    json_object_set_new(o, "tags", strchr(p->body, '#') ? tags_json(r, p->id) : json_array());
     if (strcmp(p->preview.status, "ok") == 0 && *p->preview.title)
         json_object_set_new(o, "link",
                             json_pack("{s:s,s:s,s:s,s:s}", "url", p->preview.url, "title",

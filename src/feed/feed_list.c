@@ -326,21 +326,24 @@ int feed_list(struct db *db, struct arena *a, const struct viewer *v, const stru
         /*
          * Pinned posts come first on the first page, then the others by id.  Each part walks
          * its own index (post_community_pinned, post_community) and stops at a page, so only
-         * the two pages are sorted, never the community's whole feed.
+         * the two pages' ids are sorted, never the community's whole feed; the columns are
+         * read once, for those ids (a smaller statement: PostgreSQL plans it on each run).
          */
         q = db_query(db,
-                     "SELECT * FROM (SELECT " POST_COLUMNS ", p.community_pinned_ms, p.id"
-                     " FROM post p" POST_JOINS " WHERE p.community_id = ? AND ? = 0"
-                     " AND p.community_pinned_ms > 0 AND " FEED_VISIBLE_SQL
+                     "SELECT " POST_COLUMNS
+                     " FROM (SELECT * FROM (SELECT p.id, p.community_pinned_ms"
+                     " AS pin FROM post p WHERE p.community_id = ? AND ? = 0"
+                     " AND p.community_pinned_ms > 0 AND " FEED_COMMUNITY_VISIBLE_SQL
                      " ORDER BY p.community_pinned_ms DESC LIMIT ?) pinned"
-                     " UNION ALL SELECT * FROM (SELECT " POST_COLUMNS ", 0, p.id"
-                     " FROM post p" POST_JOINS " WHERE p.community_id = ? AND p.id < ?"
-                     " AND p.community_pinned_ms = 0 AND " FEED_VISIBLE_SQL
-                     " ORDER BY p.id DESC LIMIT ?) recent"
-                     " ORDER BY 24 DESC, 25 DESC LIMIT ? /*sort-ok: two pages at most*/",
+                     " UNION ALL SELECT * FROM (SELECT p.id, 0 FROM post p"
+                     " WHERE p.community_id = ? AND p.id < ? AND p.community_pinned_ms = 0"
+                     " AND " FEED_COMMUNITY_VISIBLE_SQL " ORDER BY p.id DESC LIMIT ?) recent) k"
+                     " JOIN post p ON p.id = k.id" POST_JOINS
+                     " ORDER BY k.pin DESC, k.id DESC LIMIT ? /*sort-ok: two pages at most*/",
                      POST_COLUMNS_ARGS(v), DB_I64(fq->key), DB_BOOL(fq->before_id > 0),
-                     FEED_VISIBLE_ARGS(v), DB_I64(limit + 1), POST_COLUMNS_ARGS(v), DB_I64(fq->key),
-                     DB_I64(before), FEED_VISIBLE_ARGS(v), DB_I64(limit + 1), DB_I64(limit + 1));
+                     FEED_COMMUNITY_VISIBLE_ARGS(v, fq->key), DB_I64(limit + 1), DB_I64(fq->key),
+                     DB_I64(before), FEED_COMMUNITY_VISIBLE_ARGS(v, fq->key), DB_I64(limit + 1),
+                     DB_I64(limit + 1));
         break;
     }
     if (!q)

@@ -33,6 +33,28 @@ static bool is_tag_byte(unsigned char c)
 }
 
 /*
+ * True when s starts with a non-ASCII space or punctuation mark French text
+ * puts after a word: no-break spaces, « », ’ “ ”, dashes, "…".  Other
+ * non-ASCII bytes are taken as letters.
+ */
+static bool is_unicode_stop(const char *s, size_t len)
+{
+    static const char *const stops[] = {
+        "\u00a0", "\u202f", "\u2009", "\u00ab", "\u00bb", "\u2018", "\u2019",
+        "\u201c", "\u201d", "\u2013", "\u2014", "\u2026", "\u00b7",
+    };
+
+    if ((unsigned char)s[0] < 0x80)
+        return false;
+    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+        size_t n = strlen(stops[i]);
+        if (n <= len && memcmp(s, stops[i], n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
  * The ends of the first n words after '@' at s: ends[k] is the length (from
  * s) of the text holding k + 1 words.  A '.' inside a word is part of it
  * (handles: "claire.martin"); words are separated by one space.  Returns
@@ -44,8 +66,9 @@ static size_t mention_words(const char *s, size_t len, size_t ends[MENTION_WORDS
 
     while (n < MENTION_WORDS_MAX && i < len && i < MENTION_BYTES_MAX) {
         size_t start = i;
-        while (i < len && (is_word_byte((unsigned char)s[i]) ||
-                           (s[i] == '.' && i + 1 < len && isalnum((unsigned char)s[i + 1]))))
+        while (i < len && !is_unicode_stop(s + i, len - i) &&
+               (is_word_byte((unsigned char)s[i]) ||
+                (s[i] == '.' && i + 1 < len && isalnum((unsigned char)s[i + 1]))))
             i++;
         if (i == start)
             break;
@@ -79,7 +102,7 @@ static size_t tag_length(const char *s, size_t len)
 {
     size_t i = 1;
 
-    while (i < len && is_tag_byte((unsigned char)s[i]))
+    while (i < len && is_tag_byte((unsigned char)s[i]) && !is_unicode_stop(s + i, len - i))
         i++;
     while (i > 1 && s[i - 1] == '-')
         i--;

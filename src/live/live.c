@@ -310,22 +310,14 @@ static void replay(struct db *db, struct live_client *c)
 }
 
 /* Read and deliver new rows; the re-read window catches late commits. */
-static void dispatch_new(struct db *db)
+/* Deliver the rows of q not delivered yet; returns how many rows q had.  Bus lock held. */
+static size_t dispatch_rows(struct stmt *q)
 {
-    struct stmt *q =
-        db_query(db,
-                 "SELECT id, kind, member_id, session_id, payload"
-                 /*      0   1     2          3           4 */
-                 "  FROM live_event WHERE id > ? OR created_ms > ?"
-                 " ORDER BY id LIMIT ?",
-                 DB_I64(bus.last_id), DB_I64(time_now_ms() - LIVE_LATE_MS), DB_INT(LIVE_BATCH));
     struct live_event e;
+    size_t rows = 0;
 
-    pthread_mutex_lock(&bus.lock);
-    for (struct live_client *c = bus.clients; c; c = c->next)
-        if (c->resume_after >= 0)
-            replay(db, c);
     while (db_row(q)) {
+        rows++;
         event_from_row(q, &e);
         if (ring_has(e.id))
             continue;
@@ -334,8 +326,38 @@ static void dispatch_new(struct db *db)
             bus.last_id = e.id;
         deliver(&e, NULL);
     }
-    pthread_mutex_unlock(&bus.lock);
     db_end(q);
+    return rows;
+}
+
+/*
+ * New events first, batch after batch until a batch is not full (a post to
+ * thousands of followers writes thousands of rows); then the recent ones
+ * below last_id, committed after a later id (PostgreSQL's sequences), that
+ * the ring has not seen (only ids the ring may still hold are re-read).
+ */
+static void dispatch_new(struct db *db)
+{
+    size_t rows;
+
+    pthread_mutex_lock(&bus.lock);
+    for (struct live_client *c = bus.clients; c; c = c->next)
+        if (c->resume_after >= 0)
+            replay(db, c);
+    do
+        rows = dispatch_rows(db_query(db,
+                                      "SELECT id, kind, member_id, session_id, payload"
+                                      /*      0   1     2          3           4 */
+                                      "  FROM live_event WHERE id > ? ORDER BY id LIMIT ?",
+                                      DB_I64(bus.last_id), DB_INT(LIVE_BATCH)));
+    while (rows == LIVE_BATCH);
+    dispatch_rows(db_query(db,
+                           "SELECT id, kind, member_id, session_id, payload"
+                           "  FROM live_event WHERE id <= ? AND id > ? AND created_ms > ?"
+                           " ORDER BY id DESC LIMIT ?",
+                           DB_I64(bus.last_id), DB_I64(bus.last_id - LIVE_RING),
+                           DB_I64(time_now_ms() - LIVE_LATE_MS), DB_INT(LIVE_BATCH)));
+    pthread_mutex_unlock(&bus.lock);
 }
 
 /* A stream whose session is checked by the heartbeat. */

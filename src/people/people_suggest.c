@@ -56,22 +56,25 @@ int people_suggestions(struct db *db, struct arena *a, const struct viewer *v, s
 
     *items = all;
     *len = 0;
+    /* The best candidates first, counted in SQL: only the few shown cost more queries. */
     q = db_query(db,
-                 "SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
-                 /*      0     1       2      3             4       5 */
+                 "SELECT * FROM (SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
+                 /*                      0     1       2      3             4       5 */
                  " p.job_visibility, p.department_visibility, p.site_visibility,"
                  /* 6                 7                        8 */
-                 " p.skills_visibility"
-                 /* 9 */
+                 " p.skills_visibility, (SELECT count(*) FROM skill s WHERE s.account_id = a.id"
+                 /* 9                   10 */
+                 "   AND NOT EXISTS (SELECT 1 FROM skill m WHERE m.account_id = me.id"
+                 "                   AND m.name_folded = s.name_folded)) AS complement"
                  " FROM account me JOIN account a ON a.department = me.department"
                  " LEFT JOIN profile p ON p.account_id = a.id"
                  " WHERE me.id = ? AND me.department <> '' AND a.id <> me.id"
                  " AND a.status = 'active'"
                  " AND NOT EXISTS (SELECT 1 FROM follow f"
                  "                 WHERE f.follower_id = me.id AND f.followed_id = a.id)"
-                 " LIMIT ? /*scan-ok*/",
+                 " LIMIT ?) c WHERE complement > 0 ORDER BY complement DESC, id /*scan-ok*/",
                  DB_I64(v->id), DB_INT(SUGGEST_CANDIDATES_MAX));
-    while (db_row(q)) {
+    while (n < limit && db_row(q)) {
         int64_t id = db_i64(q, 0);
         bool shares = people_share_community(db, v->id, id);
 
