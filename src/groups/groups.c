@@ -145,6 +145,26 @@ int groups_touch(struct db *db, int64_t id)
                    DB_I64(time_now_ms()), DB_I64(id));
 }
 
+int groups_of_member(struct db *db, struct arena *a, const struct viewer *v, int64_t member_id,
+                     struct groups_brief **items, size_t *len)
+{
+    struct stmt *q = db_query(
+        db,
+        "SELECT c.id, c.name, c.purpose FROM community_member m"
+        " JOIN community c ON c.id = m.community_id"
+        " WHERE m.account_id = ? AND m.state = 'member' AND c.archived_ms = 0"
+        " AND " GROUPS_KNOWN_SQL("c.id", "?") " ORDER BY c.name_folded LIMIT ?",
+        DB_I64(member_id), DB_BOOL(v->role == ROLE_GUEST), DB_I64(v->id), DB_INT(GROUPS_PAGE));
+
+    *items = arena_array(a, GROUPS_PAGE, sizeof(**items));
+    *len = 0;
+    while (db_row(q))
+        (*items)[(*len)++] = (struct groups_brief){.id = db_i64(q, 0),
+                                                   .name = arena_strdup(a, db_text(q, 1)),
+                                                   .purpose = arena_strdup(a, db_text(q, 2))};
+    return db_end(q);
+}
+
 /* ---- creating and editing ----------------------------------------------------------- */
 
 /* Check one text field: valid UTF-8, no control character (but newlines when multiline),

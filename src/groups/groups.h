@@ -70,6 +70,17 @@ int groups_access(struct db *db, struct arena *a, const struct viewer *v, int64_
 /* True when members a and b both belong to some community (people's visibility rule). */
 bool groups_share_community(struct db *db, int64_t a_id, int64_t b_id);
 
+/* A community in a list of someone's communities. */
+struct groups_brief {
+    int64_t id;
+    const char *name, *purpose;
+};
+
+/* The communities (not archived) member_id belongs to that v may know exist, by name, at most
+ * GROUPS_PAGE.  Memory from a. */
+int groups_of_member(struct db *db, struct arena *a, const struct viewer *v, int64_t member_id,
+                     struct groups_brief **items, size_t *len);
+
 /* Record activity in community id now (posts, comments, discussions). */
 int groups_touch(struct db *db, int64_t id);
 

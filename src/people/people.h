@@ -265,12 +265,15 @@ struct people_expert {
     int score;
     const char **matched; /* matched_len skill names, as declared */
     size_t matched_len;
+    int64_t posts; /* posts v may read that they tagged with the subject */
 };
 
 /*
  * Members ranked by their declared skills that v may see matching the text
  * q (folded): an exact skill scores 3, a skill starting with q 2, one
- * containing it 1; best first, at most limit.  Memory from a.
+ * containing it 1; and by what they wrote: each post v may read that they
+ * tagged with q as a #tag scores 1, up to 3.  Best first, at most limit.
+ * Memory from a.
  * (people_experts.c)
  */
 int people_experts_find(struct db *db, struct arena *a, const struct viewer *v, const char *q,

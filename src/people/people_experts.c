@@ -17,6 +17,7 @@
 #include "people.h"
 #include "../core/str.h"
 #include "../db/db.h"
+#include "../feed/feed.h"
 #include "../web/i18n.h"
 #include "../web/layout.h"
 
@@ -61,6 +62,36 @@ static struct people_expert *expert_slot(struct people_expert *items, size_t *le
     return &items[(*len)++];
 }
 
+/* Members who tagged posts v may read with the subject (as a #tag), added to all[]. */
+static int add_writers(struct db *db, struct arena *a, const struct viewer *v, const char *folded,
+                       struct people_expert *all, size_t *n, size_t cap)
+{
+    struct stmt *st =
+        db_query(db,
+                 "SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
+                 " pr.job_visibility, pr.department_visibility, pr.site_visibility,"
+                 " count(*) FROM post_tag t JOIN post p ON p.id = t.post_id"
+                 " JOIN account a ON a.id = p.author_id"
+                 " LEFT JOIN profile pr ON pr.account_id = a.id"
+                 " WHERE t.tag = ? AND a.status <> 'deactivated' AND " FEED_VISIBLE_SQL
+                 " GROUP BY a.id, a.name, a.job, a.department, a.site, a.status,"
+                 " pr.job_visibility, pr.department_visibility, pr.site_visibility"
+                 " ORDER BY count(*) DESC, a.id LIMIT ?",
+                 DB_TEXT(folded), FEED_VISIBLE_ARGS(v), DB_INT(EXPERTS_PAGE * 4));
+
+    while (db_row(st)) {
+        bool is_new;
+        struct people_expert *e = expert_slot(all, n, cap, db_i64(st, 0), &is_new);
+        if (!e)
+            break;
+        if (is_new)
+            people_summary_from_row(db, a, v, st, -1, &e->who);
+        e->posts = db_i64(st, 9);
+        e->score += e->posts < 3 ? (int)e->posts : 3;
+    }
+    return db_end(st);
+}
+
 int people_experts_find(struct db *db, struct arena *a, const struct viewer *v, const char *q,
                         size_t limit, struct people_expert **items, size_t *len)
 {
@@ -75,7 +106,6 @@ int people_experts_find(struct db *db, struct arena *a, const struct viewer *v, 
     if (!*folded)
         return 0;
     all = arena_array(a, cap, sizeof(*all));
-    /* Issue 6: add members who wrote or tagged posts on the subject to this ranking. */
     st = db_query(db,
                   "SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
                   /*      0     1       2      3             4       5 */
@@ -106,7 +136,7 @@ int people_experts_find(struct db *db, struct arena *a, const struct viewer *v, 
         if (e->matched_len < PEOPLE_SKILLS_MAX)
             e->matched[e->matched_len++] = arena_strdup(a, db_text(st, 10));
     }
-    if ((rc = db_end(st)) < 0)
+    if ((rc = db_end(st)) < 0 || (rc = add_writers(db, a, v, folded, all, &n, cap)) < 0)
         return rc;
     qsort(all, n, sizeof(*all), expert_cmp);
     *items = all;
@@ -159,6 +189,13 @@ int people_page_experts(struct req *r)
             html_href(h, "/people?skill=%s", items[i].matched[k]);
             html_fmt(h, ">%s</a></li>", items[i].matched[k]);
         }
+        if (items[i].posts > 0) {
+            html_fmt(h, "<li><a");
+            html_href(h, "/tags/%s", str_fold(r->a, q));
+            html_fmt(h, ">%lld %s #%s</a></li>", (long long)items[i].posts,
+                     items[i].posts > 1 ? _(r, "publications") : _(r, "publication"),
+                     str_fold(r->a, q));
+        }
         html_fmt(h, "</ul></li>");
     }
     html_fmt(h, "</ol>");
@@ -195,6 +232,7 @@ int people_api_experts(struct req *r)
         for (size_t k = 0; k < items[i].matched_len; k++)
             json_array_append_new(matched, json_string(items[i].matched[k]));
         json_object_set_new(o, "matched", matched);
+        json_object_set_new(o, "posts", json_integer(items[i].posts));
         json_array_append_new(list, o);
     }
     body = json_pack("{s:o, s:n}", "items", list, "next");

@@ -20,6 +20,7 @@
 #include "../core/str.h"
 #include "../db/db.h"
 #include "../feed/feed.h"
+#include "../groups/groups.h"
 #include "../web/i18n.h"
 #include "../web/layout.h"
 #include "../web/markdown.h"
@@ -285,6 +286,26 @@ static int64_t segment_id(const char *seg, bool *is_vcard)
     return str_to_i64(digits, &id) && id > 0 ? id : 0;
 }
 
+/* The communities the member belongs to, those the viewer may know exist. */
+static int profile_communities(struct req *r, struct html *h, int64_t id)
+{
+    struct groups_brief *items;
+    size_t len = 0;
+    int rc = groups_of_member(r->db, r->a, &r->viewer, id, &items, &len);
+
+    if (rc < 0 || len == 0)
+        return rc;
+    html_fmt(h, "<section class=\"card profile-communities\"><h2>%s</h2><ul>", _(r, "Communautés"));
+    for (size_t i = 0; i < len; i++) {
+        html_lit(h, "<li><a");
+        html_href(h, "/communities/%lld", (long long)items[i].id);
+        html_fmt(h, ">%s</a> <span class=\"muted\">%s</span></li>", items[i].name,
+                 items[i].purpose);
+    }
+    html_lit(h, "</ul></section>");
+    return 0;
+}
+
 int people_page_show(struct req *r)
 {
     bool is_vcard, vis[PEOPLE_FIELD_COUNT];
@@ -333,6 +354,8 @@ int people_page_show(struct req *r)
     profile_actions(r, h, &p);
     html_fmt(h, "</article>");
     if (r->viewer.id == p.id && (rc = people_completeness_meter(r, h)) < 0)
+        return http_reply_err(r, rc);
+    if ((rc = profile_communities(r, h, p.id)) < 0)
         return http_reply_err(r, rc);
     /* Their recent activity: the posts the viewer may read. */
     if ((rc = feed_person_block(r, h, p.id)) < 0)

@@ -79,7 +79,7 @@ test('path patterns: a literal segment wins over a parameter, and a parameter ne
 test('answers that keep the contract pass', () => {
     assert.deepEqual(check('GET', '/api/v1/people/3?x=1', 200, person), person);
     check('GET', '/api/v1/people', 200, { items: [person], next: null });
-    check('GET', '/api/v1/people/experts?q=paie', 200, { items: [{ ...person, score: 3, matched: ['paie'] }], next: null });
+    check('GET', '/api/v1/people/experts?q=paie', 200, { items: [{ ...person, score: 3, matched: ['paie'], posts: 0 }], next: null });
     check('DELETE', '/api/v1/session', 204, '', null);
     check('GET', '/api/v1/me', 401, { error: { code: 'unauthenticated', message: 'Identifiez-vous.' } }, 'application/json; charset=utf-8');
     check('PATCH', '/api/v1/people/3', 400, { error: { code: 'invalid', message: 'Non.', field: 'phone' } });

@@ -857,3 +857,23 @@ test('XSS corpus in comments and replies: pages and API hold nothing executable'
     assert.equal(refusedPost.status, 400);
     assertPageInert(refusedPost.body_text, 'refused post');
 });
+
+/* ---- "who knows?" counts what people wrote ------------------------------------------------------- */
+
+test('"Qui sait ?" ranks members by the posts they tagged with the subject, as the viewer may read them', async () => {
+    for (let i = 0; i < 4; i++) {
+        const res = await api('denis', '/api/v1/posts', { method: 'POST', body: { body: `Astuce ${i} sur la #Géothermie` } });
+        assert.equal(res.status, 201);
+    }
+    const found = await api('alice', '/api/v1/people/experts?q=geothermie');
+    assert.equal(found.status, 200);
+    const denis = found.json_body.items.find((p) => p.id === ids.denis);
+    assert.ok(denis, 'the writer is found without any declared skill');
+    assert.equal(denis.posts, 4);
+    assert.equal(denis.score, 3, 'posts add at most 3');
+    assert.deepEqual(denis.matched, []);
+    const page = (await c.alice.get('/people/experts?q=g%C3%A9othermie')).body_text;
+    assert.match(page, /href="\/tags\/geothermie">4 publications #geothermie<\/a>/);
+    /* A guest may not read profile posts: they cannot count for them (and guests get no directory). */
+    assert.equal((await api('gus', '/api/v1/people/experts?q=geothermie')).status, 404);
+});

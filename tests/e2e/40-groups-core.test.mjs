@@ -444,3 +444,17 @@ test('a cover image is re-encoded, served with the community\'s access rule, and
     assert.equal((await api('anim', `/api/v1/communities/${id}`)).json_body.purpose, 'Une autre phrase.');
     assert.equal((await c.alice.postWithCsrf(`${path}/edit`, { name: 'Volée' }, '/communities')).status, 404);
 });
+
+test('a profile lists the communities its member belongs to, but never one the viewer may not know', async () => {
+    const pub = await community('anim', 'public');
+    const secret = await community('anim', 'secret');
+    const profile = `/people/${ids.anim}`;
+    let page = (await c.bruno.get(profile)).body_text;
+    assert.ok(page.includes(esc(pub.name)), 'a public community is listed');
+    assert.ok(page.includes(esc(pub.purpose)), 'with its purpose');
+    assert.ok(!page.includes(esc(secret.name)), 'a secret one is not, for a non-member');
+    await api('anim', `/api/v1/communities/${secret.id}/members`, { method: 'POST', body: { member_id: ids.bruno } });
+    page = (await c.bruno.get(profile)).body_text;
+    assert.ok(page.includes(esc(secret.name)), 'its members see it');
+    assert.ok(!(await c.carla.get(profile)).body_text.includes(esc(secret.name)), 'others still do not');
+});
