@@ -1,18 +1,18 @@
 /*
- * people_suggest.c - "people to meet": colleagues of one's department,
- * not yet followed, whose skills complement one's own.
+ * people_suggest.c - "people to meet": colleagues of one's communities or
+ * department, not yet followed, whose skills complement one's own.
  *
- * A candidate is an active member of the viewer's department (the
- * candidate's department must be visible to the viewer), neither the
- * viewer nor followed by them, with at least one visible skill the viewer
- * has not declared; candidates with the most such skills come first.
- * Communities do not exist yet: once they do (issue 7), members of the
- * viewer's communities become candidates too.
+ * A candidate is an active member of one of the viewer's communities, or
+ * of the viewer's department (the candidate's department must then be
+ * visible to the viewer), neither the viewer nor followed by them, with at
+ * least one visible skill the viewer has not declared; candidates with the
+ * most such skills come first.
  *
  * State: none.
  */
 #include "people.h"
 #include "../db/db.h"
+#include "../groups/groups.h"
 #include "../web/i18n.h"
 #include "../web/layout.h"
 
@@ -57,29 +57,33 @@ int people_suggestions(struct db *db, struct arena *a, const struct viewer *v, s
     *items = all;
     *len = 0;
     /* The best candidates first, counted in SQL: only the few shown cost more queries. */
-    q = db_query(db,
-                 "SELECT * FROM (SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
-                 /*                      0     1       2      3             4       5 */
-                 " p.job_visibility, p.department_visibility, p.site_visibility,"
-                 /* 6                 7                        8 */
-                 " p.skills_visibility, (SELECT count(*) FROM skill s WHERE s.account_id = a.id"
-                 /* 9                   10 */
-                 "   AND NOT EXISTS (SELECT 1 FROM skill m WHERE m.account_id = me.id"
-                 "                   AND m.name_folded = s.name_folded)) AS complement"
-                 " FROM account me JOIN account a ON a.department = me.department"
-                 " LEFT JOIN profile p ON p.account_id = a.id"
-                 " WHERE me.id = ? AND me.department <> '' AND a.id <> me.id"
-                 " AND a.status = 'active'"
-                 " AND NOT EXISTS (SELECT 1 FROM follow f"
-                 "                 WHERE f.follower_id = me.id AND f.followed_id = a.id)"
-                 " LIMIT ?) c WHERE complement > 0 ORDER BY complement DESC, id /*scan-ok*/",
-                 DB_I64(v->id), DB_INT(SUGGEST_CANDIDATES_MAX));
+    q = db_query(
+        db,
+        "SELECT * FROM (SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
+        /*                      0     1       2      3             4       5 */
+        " p.job_visibility, p.department_visibility, p.site_visibility,"
+        /* 6                 7                        8 */
+        " p.skills_visibility, (SELECT count(*) FROM skill s WHERE s.account_id = a.id"
+        /* 9                   10 */
+        "   AND NOT EXISTS (SELECT 1 FROM skill m WHERE m.account_id = me.id"
+        "                   AND m.name_folded = s.name_folded)) AS complement"
+        " FROM account me JOIN account a"
+        " ON (a.department = me.department AND me.department <> '')"
+        " OR " GROUPS_SHARE_SQL(
+            "a.id") " LEFT JOIN profile p ON p.account_id = a.id"
+                    " WHERE me.id = ? AND a.id <> me.id AND a.status = 'active'"
+                    " AND NOT EXISTS (SELECT 1 FROM follow f"
+                    "                 WHERE f.follower_id = me.id AND f.followed_id = a.id)"
+                    " LIMIT ?) c WHERE complement > 0 ORDER BY complement DESC, id /*scan-ok*/",
+        DB_I64(v->id), DB_I64(v->id), DB_INT(SUGGEST_CANDIDATES_MAX));
     while (n < limit && db_row(q)) {
         int64_t id = db_i64(q, 0);
         bool shares = people_share_community(db, v->id, id);
 
-        if (!people_field_visible(v, id, people_column_visibility(q, 7, PEOPLE_FIELD_DEPARTMENT),
-                                  shares) ||
+        /* A colleague of the department must show it; one of a community need not. */
+        if ((!shares &&
+             !people_field_visible(v, id, people_column_visibility(q, 7, PEOPLE_FIELD_DEPARTMENT),
+                                   shares)) ||
             !people_field_visible(v, id, people_column_visibility(q, 9, PEOPLE_FIELD_SKILLS),
                                   shares))
             continue;

@@ -458,3 +458,14 @@ test('a profile lists the communities its member belongs to, but never one the v
     assert.ok(page.includes(esc(secret.name)), 'its members see it');
     assert.ok(!(await c.carla.get(profile)).body_text.includes(esc(secret.name)), 'others still do not');
 });
+
+test('people to meet: members of one\'s communities with complementary skills, not only the department', async () => {
+    const com = await community('anim', 'public');
+    for (const who of ['bruno', 'carla'])
+        assert.equal((await api(who, `/api/v1/communities/${com.id}/join`, { method: 'POST' })).status < 300, true);
+    const patch = await api('carla', `/api/v1/people/${ids.carla}`, { method: 'PATCH', body: { skills: ['marqueterie'] } });
+    assert.equal(patch.status, 200, patch.body_text);
+    await api('bruno', `/api/v1/people/${ids.carla}/follow`, { method: 'DELETE' });
+    const home = (await c.bruno.get('/')).body_text;
+    assert.match(home, new RegExp(`<li class="suggestion" data-id="${ids.carla}">[\\s\\S]*?marqueterie`));
+});
