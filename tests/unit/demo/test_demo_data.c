@@ -235,10 +235,13 @@ static void test_feed_mentions_name_active_members(void **state)
             for (size_t k = 0; !found && k < demo_people_len; k++) {
                 const char *name = demo_person_name(&a, &demo_people[k]);
                 size_t n = strlen(name);
-                unsigned char next = (unsigned char)at[1 + n];
-                found =
-                    strncmp(at + 1, name, n) == 0 && active_person(&a, name) &&
-                    !(next >= 0x80 || (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z'));
+                unsigned char next;
+                /* Read past the name only once the text holds it (no reading past the end). */
+                if (strncmp(at + 1, name, n) != 0)
+                    continue;
+                next = (unsigned char)at[1 + n];
+                found = active_person(&a, name) && !(next >= 0x80 || (next >= 'a' && next <= 'z') ||
+                                                     (next >= 'A' && next <= 'Z'));
             }
             if (!found)
                 fail_msg("entry %zu: a mention of nobody active at \"%.30s\"", i, at);
