@@ -599,15 +599,16 @@ int people_newcomers(struct db *db, struct arena *a, const struct viewer *v, siz
                      struct person_summary **items, size_t *len)
 {
     int64_t next;
-    struct stmt *q = db_query(db,
-                              "SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
-                              /*      0     1       2      3             4       5 */
-                              " p.job_visibility, p.department_visibility, p.site_visibility"
-                              /* 6                 7                        8 */
-                              " FROM account a LEFT JOIN profile p ON p.account_id = a.id"
-                              " WHERE a.status = 'active' AND a.id <> ?"
-                              " ORDER BY a.created_ms DESC, a.id DESC LIMIT ? /*scan-ok*/",
-                              DB_I64(v->id), DB_I64(limit));
+    struct stmt *q =
+        db_query(db,
+                 "SELECT a.id, a.name, a.job, a.department, a.site, a.status,"
+                 /*      0     1       2      3             4       5 */
+                 " p.job_visibility, p.department_visibility, p.site_visibility"
+                 /* 6                 7                        8 */
+                 " FROM account a LEFT JOIN profile p ON p.account_id = a.id"
+                 " WHERE a.status = 'active' AND a.id <> ?"
+                 " ORDER BY a.id DESC LIMIT ?", /* ids grow as members arrive: no sort */
+                 DB_I64(v->id), DB_I64(limit));
 
     return summaries_read(db, a, v, q, limit, items, len, &next);
 }
