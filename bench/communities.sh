@@ -11,7 +11,8 @@
 #   * GET /discussions/{id}   the thread page (question and its 10 replies)
 #
 # on SQLite, then on PostgreSQL (the same generation, then ANALYZE), each beside nginx serving a
-# static file of the same size in the same run.  For scale, issue 7 quotes NodeBB 1.4 on Redis
+# static file of the same size in the same run.  With perf installed (BENCH_PERF=0 to skip), a
+# profile of the SQLite node on the thread page says where its time goes.  For scale, issue 7 quotes NodeBB 1.4 on Redis
 # serving such a thread page at about 54 requests/s on this machine, p99 over a second; the
 # aim is 100 times that (5,400 requests/s) with a p99 under 20 ms.
 #
@@ -115,6 +116,28 @@ export RUCHE_COOKIE=$COOKIE
 measure sq-community "SQLite \`GET /communities/{id}\`" "$URL/communities/$CID" "$SQ_PID"
 measure sq-directory "SQLite \`GET /communities\`" "$URL/communities" "$SQ_PID"
 measure sq-thread "SQLite \`GET /discussions/{id}\`" "$URL/discussions/$DID" "$SQ_PID"
+
+# Where the thread page's time goes: inclusive share of named functions in a perf profile.
+PERF_RPS=
+if [[ ${BENCH_PERF:-1} != 0 ]] && command -v perf >/dev/null; then
+    log "perf: 4 s of a 5 s wrk run on the thread"
+    "$WRK" -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d5s -s "$REPO/bench/cookie.lua" "$URL/discussions/$DID" >"$TMP/wrk-perf.txt" 2>&1 &
+    WPID=$!
+    track "$WPID" INT
+    sleep 0.5
+    if perf record -F 499 --call-graph dwarf,16384 -o "$TMP/perf.data" -p "$SQ_PID" -- sleep 4 >"$TMP/perf.log" 2>&1; then
+        perf report -i "$TMP/perf.data" --children --sort sym --stdio -g none 2>/dev/null \
+            | awk '/^ +[0-9.]+%/ {pct=$1; $1=$2=$3=""; sub(/^ +/, ""); sub(/ +- +- *$/, ""); sub(/ \(inlined\)$/, ""); printf "%8s  %s\n", pct, $0}' \
+            | grep -E ' (on_request|show_thread|html_markdown|html_fmt_|html_lit_|db_row|page_begin|auth_identify|discussions_replies|discussions_load|__libc_sendmsg)$' \
+            | awk '!seen[$2]++' >"$TMP/perf-children.txt" || true
+        PERF_RPS=$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk-perf.txt" 2>/dev/null || true)
+    else
+        log "warning: perf record failed: $(tail -2 "$TMP/perf.log")"
+    fi
+    wait "$WPID" || true
+    untrack "$WPID"
+    rm -f "$TMP/perf.data"
+fi
 mkdir -p "$TMP/www"
 for p in community directory thread; do cp "$TMP/sq-$p.body" "$TMP/www/$p.html"; done
 read -r SQ_HWM SQ_RSS < <(mem_of "$SQ_PID")
@@ -190,6 +213,38 @@ aim() {
     if ((t >= 100)) && awk -v v="$(ms "${P99[$1]}")" 'BEGIN { exit !(v < 20) }'; then echo "met"; else echo "**not met**"; fi
 }
 
+pc() { awk -v f="$1" '$2 == f {sub(/%$/, "", $1); print $1; exit}' "$TMP/perf-children.txt" 2>/dev/null; }
+avg_ms() { awk -v r="$1" -v c="$WRK_CONNECTIONS" 'BEGIN { if (r > 0) printf "%.1f", 1000 * c / r; else print "?" }'; }
+MEANING="**What this means.** The thread page, the page issue 7 compares with NodeBB 1.4 (about
+$NODEBB_RPS requests/s on this machine, p99 over a second), is served at ${RPS[sq-thread]} requests/s on
+SQLite ($(times_nodebb "${RPS[sq-thread]}")× NodeBB) with a p99 $(p99_verdict sq-thread), and at ${RPS[pg-thread]} requests/s on
+PostgreSQL ($(times_nodebb "${RPS[pg-thread]}")×) with a p99 $(p99_verdict pg-thread): the aim (100×, p99 under 20 ms)
+is $(aim sq-thread) on SQLite and $(aim pg-thread) on PostgreSQL.  At $WRK_CONNECTIONS connections a request waits
+on average $WRK_CONNECTIONS / requests/s ($(avg_ms "${RPS[sq-thread]}") ms on SQLite): the p99 is queueing on two cores that
+the server shares with wrk, so it falls only with the CPU per request."
+if [[ -s "$TMP/perf-children.txt" ]]; then
+    MEANING+="  Where that CPU goes (profile below): rendering the eleven Markdown
+bodies $(pc html_markdown)% (\`html_markdown\`), the HTML writer $(pc html_fmt_)% (\`html_fmt_\`), the page's
+queries $(pc db_row)% (\`db_row\`), the layout $(pc page_begin)% (\`page_begin\`: navigation and unread count), the
+session $(pc auth_identify)% (\`auth_identify\`) and sending $(pc __libc_sendmsg)%; the thread and its replies are read in
+two queries (\`discussions_load\` $(pc discussions_load)%, \`discussions_replies\` $(pc discussions_replies)%, their Markdown aside)."
+fi
+MEANING+="
+
+The community page, with its 20 cards, has a p99 $(p99_verdict sq-community) on SQLite and $(p99_verdict pg-community) on
+PostgreSQL; the directory $(p99_verdict sq-directory) and $(p99_verdict pg-directory).  Both were slow because
+of their SQL, now fixed.  The community page sorted its whole feed on every request (its pinned
+posts first, through one \`ORDER BY CASE\`): about 250 ms with 10,000 posts on the debug build; it
+now reads the pinned posts and the newest ones through two indexes (\`post_community_pinned\`,
+\`post_community\`) and sorts only those two pages.  The directory walked every community twice per
+page: the invitations shown above it scanned them all in name order, and the listing took the
+\`archived_ms\` index and then sorted them all; the invitations now come from the member's own
+memberships and the listing from \`community_listed\` (\`archived_ms, name_folded\`), in order (it
+cost 3,100 µs of CPU per request before, against about 300 now).  On PostgreSQL every query is a
+round trip (\"xacts/req\") and PostgreSQL's own CPU per request is several times ruche's; the
+community page's feed statement is also planned again at each execution (PostgreSQL keeps custom
+plans for it: about 1.8 ms of planning per request, seen with \`log_min_duration_statement = 0\`)."
+
 {
 cat <<EOF
 ## 8. Communities: a community of $(num "$CMEMBERS") members and $(num "$CPOSTS") posts, the directory of $(num "$COMMUNITIES"), a thread
@@ -205,7 +260,8 @@ $DB_MIB MiB), PostgreSQL ${GEN_S_pg} s (then \`ANALYZE\`).  One \`ruche serve --
 serving a static file of each page's size (the SQLite node's page, saved) in the same run.
 Pages: the community page (${ITEMS[sq-community]} posts, pinned first, with the compose form), the
 directory's first page (${ITEMS[sq-directory]} communities with purpose, member count and last activity), and the
-thread (${ITEMS[sq-thread]} replies).  Other columns as in table 7.
+thread (${ITEMS[sq-thread]} replies).  "CPU µs/req" and "other CPU" as in table 1-2; "xacts/req" is
+PostgreSQL's transactions per request, i.e. about its queries.
 
 | target | size | requests/s | p50 | p99 | CPU µs/req | other CPU | ratio to nginx |
 |---|---|---|---|---|---|---|---|
@@ -214,17 +270,19 @@ $(printf '%s\n' "${ROWS[@]}")
 Node RSS (peak / after): SQLite $(mib "$SQ_HWM") / $(mib "$SQ_RSS") MiB, PostgreSQL $(mib "$PG_HWM") / $(mib "$PG_RSS") MiB.
 Node logs: $WARNS warning/error lines.
 
-**What this means.** The thread page, the page issue 7 compares with NodeBB 1.4 (about
-$NODEBB_RPS requests/s on this machine, p99 over a second), is served at ${RPS[sq-thread]} requests/s on
-SQLite ($(times_nodebb "${RPS[sq-thread]}")× NodeBB) with a p99 $(p99_verdict sq-thread), and at ${RPS[pg-thread]} requests/s on
-PostgreSQL ($(times_nodebb "${RPS[pg-thread]}")×) with a p99 $(p99_verdict pg-thread): the aim (100×, p99 under 20 ms)
-is $(aim sq-thread) on SQLite and $(aim pg-thread) on PostgreSQL.  The community page has a p99
-$(p99_verdict sq-community) on SQLite and $(p99_verdict pg-community) on PostgreSQL, the directory
-$(p99_verdict sq-directory) and $(p99_verdict pg-directory).  The community page reads its pinned posts and its
-newest posts through two indexes (\`post_community_pinned\`, \`post_community\`) and sorts only
-those two pages; before that change it sorted the community's whole feed on every request
-(about 250 ms per page with 10,000 posts on the debug build).
+$MEANING
 
 EOF
+if [[ -s "$TMP/perf-children.txt" ]]; then
+cat <<EOF
+Profile of the SQLite node on the thread page (\`perf record -F 499 --call-graph dwarf\`,
+${PERF_RPS:-?} requests/s while profiled): inclusive share of the server's CPU samples, selected functions.
+
+\`\`\`
+$(cat "$TMP/perf-children.txt")
+\`\`\`
+
+EOF
+fi
 } | emit communities
 log "done"
