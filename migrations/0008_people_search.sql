@@ -28,3 +28,6 @@ INSERT INTO person_word_pending(account_id) SELECT id FROM account;
 -- are deleted when no profile references their hash any more: src/people/photo.c).
 CREATE INDEX profile_photo_256 ON profile(photo_256);
 CREATE INDEX profile_photo_64 ON profile(photo_64);
+
+-- The newcomers block reads the last members to join, walking this index backwards.
+CREATE INDEX account_created ON account(created_ms);

@@ -607,7 +607,7 @@ int people_newcomers(struct db *db, struct arena *a, const struct viewer *v, siz
                  /* 6                 7                        8 */
                  " FROM account a LEFT JOIN profile p ON p.account_id = a.id"
                  " WHERE a.status = 'active' AND a.id <> ?"
-                 " ORDER BY a.id DESC LIMIT ?", /* ids grow as members arrive: no sort */
+                 " ORDER BY a.created_ms DESC, a.id DESC LIMIT ?", /* walks account_created */
                  DB_I64(v->id), DB_I64(limit));
 
     return summaries_read(db, a, v, q, limit, items, len, &next);
