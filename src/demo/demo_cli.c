@@ -29,6 +29,7 @@
 #include "../app.h"
 #include "../cli.h"
 #include "demo.h"
+#include "generate_cli.h"
 #include "demo_run.h"
 
 #include <fcntl.h>
@@ -117,14 +118,7 @@ static int demo_password_new(char out[DEMO_PASSWORD_LEN + 1])
 
 void demo_progress(const struct demo_run *run, const char *what, size_t done, size_t total)
 {
-    if (run->is_tty)
-        fprintf(stderr, "\r%s : %zu/%zu", what, done, total);
-    if (done < total)
-        return;
-    if (run->is_tty)
-        fputc('\n', stderr);
-    else
-        fprintf(stderr, "%s : %zu/%zu\n", what, done, total);
+    generate_progress(run->is_tty, what, done, total);
 }
 
 void demo_progress_abort(const struct demo_run *run)

@@ -231,14 +231,19 @@ static int generate_password(char out[GENERATE_PASSWORD_LEN + 1])
     return ERR_INVALID;
 }
 
-static void generate_progress(bool is_tty, size_t done, size_t total)
+void generate_progress(bool is_tty, const char *what, size_t done, size_t total)
 {
+    const char *sep = what ? " : " : "";
+
+    what = what ? what : "";
     if (is_tty)
-        fprintf(stderr, "\r%zu/%zu", done, total);
-    if (done == total && is_tty)
+        fprintf(stderr, "\r%s%s%zu/%zu", what, sep, done, total);
+    if (done < total)
+        return;
+    if (is_tty)
         fputc('\n', stderr);
-    else if (done == total)
-        fprintf(stderr, "%zu/%zu\n", done, total);
+    else
+        fprintf(stderr, "%s%s%zu/%zu\n", what, sep, done, total);
 }
 
 /* Members first to first + count - 1, in one transaction. */
@@ -322,7 +327,7 @@ static int generate_run(struct db *db, size_t members, size_t follows, size_t po
         size_t count = members - done < GENERATE_BATCH ? members - done : GENERATE_BATCH;
         rc = generate_batch(db, &pool, &state, done + 1, count, now_ms, &made);
         if (rc == 0)
-            generate_progress(is_tty, done + count, members);
+            generate_progress(is_tty, NULL, done + count, members);
     }
     if (rc == 0 && made.len > 0)
         rc = generate_feed_create(db,

@@ -26,6 +26,9 @@ int cmd_debug_generate(int argc, char **argv);
 uint64_t generate_next(uint64_t *state);
 /* A number in [0, n), n > 0 (the modulo bias is irrelevant here). */
 size_t generate_below(uint64_t *state, size_t n);
+/* "what : done/total" on stderr (what may be NULL), updated in place on a terminal, a line
+ * when done elsewhere: the progress of the demo and of the generators. */
+void generate_progress(bool is_tty, const char *what, size_t done, size_t total);
 
 /* The handle (e-mail local part) of generated member i, in a; ctx is generate_feed's. */
 typedef const char *generate_handle_fn(struct arena *a, const void *ctx, size_t i);

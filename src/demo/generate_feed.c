@@ -305,12 +305,7 @@ static size_t gen_below(struct gen_run *g, size_t n)
 
 static void gen_progress(struct gen_run *g, const char *what, size_t done, size_t total)
 {
-    if (g->is_tty)
-        fprintf(stderr, "\r%s : %zu/%zu", what, done, total);
-    if (done == total && g->is_tty)
-        fputc('\n', stderr);
-    else if (done == total)
-        fprintf(stderr, "%s : %zu/%zu\n", what, done, total);
+    generate_progress(g->is_tty, what, done, total);
 }
 
 /* ---- follows -------------------------------------------------------------------- */

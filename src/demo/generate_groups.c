@@ -98,12 +98,7 @@ static size_t ggen_below(struct ggen *g, size_t n)
 
 static void ggen_progress(struct ggen *g, const char *what, size_t done, size_t total)
 {
-    if (g->is_tty)
-        fprintf(stderr, "\r%s : %zu/%zu", what, done, total);
-    if (done == total && g->is_tty)
-        fputc('\n', stderr);
-    else if (done == total)
-        fprintf(stderr, "%s : %zu/%zu\n", what, done, total);
+    generate_progress(g->is_tty, what, done, total);
 }
 
 /* A time in the last year, as a number of milliseconds before now. */

@@ -191,6 +191,12 @@ int discussions_subscribe(struct db *db, const struct viewer *v, const struct co
 
 /* ---- pages and API (discussions_web.c, discussions_api.c) --------------------- */
 
+/*
+ * The thread of the route's {id} as r's viewer may read it, for a handler:
+ * 0, or the error reply made (404...) with *replied set.  (discussions_web.c)
+ */
+int discussions_route_load(struct req *r, struct discussion *d, struct community *c, bool *replied);
+
 int discussions_api_list(struct req *r);
 int discussions_api_create(struct req *r);
 int discussions_api_show(struct req *r);

@@ -200,15 +200,6 @@ int discussions_api_show(struct req *r)
     return reply_thread(r, 200, http_param_id(r, "id"));
 }
 
-/* The thread of the route and its community; 0, or the reply already made (404). */
-static int load_or_reply(struct req *r, struct discussion *d, struct community *c, bool *replied)
-{
-    int rc = discussions_load(r->db, r->a, &r->viewer, http_param_id(r, "id"), d, c);
-
-    *replied = rc < 0;
-    return rc < 0 ? http_reply_err(r, rc) : 0;
-}
-
 /*
  * PATCH: "title" and "body" (the author), "sticky" and "locked" (the
  * animators).  Every right and value is checked before anything is saved.
@@ -222,7 +213,7 @@ int discussions_api_update(struct req *r)
     struct community c;
     bool replied, ok;
     json_t *body;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -268,7 +259,7 @@ int discussions_api_delete(struct req *r)
     struct discussion d;
     struct community c;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -313,7 +304,7 @@ int discussions_api_reply(struct req *r)
     struct community c;
     int64_t id = 0;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -332,7 +323,7 @@ int discussions_api_reply_update(struct req *r)
     struct community c;
     int64_t id = http_param_id(r, "reply");
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -350,7 +341,7 @@ int discussions_api_reply_delete(struct req *r)
     struct discussion d;
     struct community c;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -373,7 +364,7 @@ int discussions_api_resolve(struct req *r)
     int64_t reply_id = 0;
     bool replied;
     json_t *body, *value;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -403,7 +394,7 @@ static int subscription(struct req *r, bool on)
     struct discussion d;
     struct community c;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;

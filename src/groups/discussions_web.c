@@ -249,8 +249,7 @@ static int form_new(struct req *r)
     return http_reply_redirect(r, arena_printf(r->a, "/discussions/%lld", (long long)id));
 }
 
-/* The thread of the route and its community; 0, or the reply already made (404). */
-static int load_or_reply(struct req *r, struct discussion *d, struct community *c, bool *replied)
+int discussions_route_load(struct req *r, struct discussion *d, struct community *c, bool *replied)
 {
     int rc = discussions_load(r->db, r->a, &r->viewer, http_param_id(r, "id"), d, c);
 
@@ -279,7 +278,7 @@ static int page_edit(struct req *r)
     struct discussion d;
     struct community c;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -296,7 +295,7 @@ static int form_edit(struct req *r)
     struct discussion d;
     struct community c;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -467,7 +466,7 @@ static int show_thread(struct req *r, const struct thread_view *tv)
     const char *after_text = http_query(r, "after");
     struct html *h;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -536,7 +535,7 @@ static int form_reply(struct req *r)
     struct community c;
     int64_t id = 0;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -571,7 +570,7 @@ static int change_thread(struct req *r, enum thread_change what)
     struct discussion d;
     struct community c;
     bool replied, on = false;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -621,7 +620,7 @@ static int form_resolve(struct req *r)
     struct community c;
     int64_t reply_id = 0;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -645,7 +644,7 @@ static int page_delete(struct req *r)
     struct community c;
     struct html *h;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -672,7 +671,7 @@ static int form_delete(struct req *r)
     struct discussion d;
     struct community c;
     bool replied;
-    int rc = load_or_reply(r, &d, &c, &replied);
+    int rc = discussions_route_load(r, &d, &c, &replied);
 
     if (replied)
         return rc;
@@ -714,7 +713,7 @@ static int reply_edit_form(struct req *r, const struct discussion *d, const stru
 static int load_reply_or_reply(struct req *r, struct discussion *d, struct community *c,
                                struct discussion_reply *x, bool *replied)
 {
-    int rc = load_or_reply(r, d, c, replied);
+    int rc = discussions_route_load(r, d, c, replied);
 
     if (*replied)
         return rc;
